@@ -1,0 +1,26 @@
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import * as schema from "./schema";
+
+export type Database = NeonHttpDatabase<typeof schema>;
+
+const clients = new Map<string, Database>();
+
+/**
+ * One drizzle client per isolate and database URL. With a local endpoint configured, the Neon driver
+ * posts to it instead of resolving the URL's host (neonConfig is process-wide, so it is set here, the
+ * only place that builds clients).
+ */
+export function getDatabase(databaseUrl: string, localEndpoint?: string): Database {
+  const key = `${databaseUrl}|${localEndpoint ?? ""}`;
+  let db = clients.get(key);
+  if (!db) {
+    if (localEndpoint) {
+      const url = `${localEndpoint.replace(/\/+$/, "")}/sql`;
+      neonConfig.fetchEndpoint = () => url;
+    }
+    db = drizzle({ client: neon(databaseUrl), schema });
+    clients.set(key, db);
+  }
+  return db;
+}

@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Stored lower-cased; the check constraint makes the plain unique index case-insensitive
+    // without a citext extension, and lets ON CONFLICT (email) name a real column.
+    email: text("email").notNull(),
+    fullName: text("full_name"),
+    username: text("username"),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    emailVerifiedAt: timestamptz("email_verified_at"),
+    failedLoginCount: integer("failed_login_count").notNull().default(0),
+    lockedUntil: timestamptz("locked_until"),
+    lastLoginAt: timestamptz("last_login_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    // Usernames compare case-insensitively too, but keep the letter case the user chose.
+    uniqueIndex("users_username_key").on(sql`lower(${t.username})`),
+    check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
+    check("users_role_valid", sql`${t.role} in ('user', 'admin')`),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // HMAC of the current refresh secret; the previous one is kept only for the reuse window.
+    refreshHash: text("refresh_hash").notNull(),
+    previousRefreshHash: text("previous_refresh_hash"),
+    rotatedAt: timestamptz("rotated_at"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+    createdAt: timestamptz("created_at").notNull(),
+    lastUsedAt: timestamptz("last_used_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    absoluteExpiresAt: timestamptz("absolute_expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+export const oneTimeCodes = pgTable(
+  "one_time_codes",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    codeHash: text("code_hash").notNull(),
+    // What the code activates when used: the registration's password hash, or the new email.
+    // A code can only ever apply the payload of the request that sent it.
+    passwordHash: text("password_hash"),
+    newEmail: text("new_email"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    consumedAt: timestamptz("consumed_at"),
+  },
+  // One live code per user and purpose: issuing a new one overwrites (voids) the old.
+  (t) => [uniqueIndex("one_time_codes_user_purpose_key").on(t.userId, t.purpose)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
