@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+import type { Env } from "./env";
+
+const seconds = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number of seconds")
+    .transform(Number)
+    .pipe(z.number().int().positive())
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+
+const ed25519PrivateJwk = z.object({
+  kty: z.literal("OKP"),
+  crv: z.literal("Ed25519"),
+  d: z.string().min(1),
+  x: z.string().min(1),
+  kid: z.string().min(1),
+});
+const ed25519PublicJwk = ed25519PrivateJwk.omit({ d: true });
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+const configSchema = z.object({
+  DATABASE_URL: z.string().url(),
+  NEON_LOCAL_ENDPOINT: z.string().url().optional(),
+  JWT_PRIVATE_KEY: json(ed25519PrivateJwk),
+  JWT_PUBLIC_KEYS: json(z.array(ed25519PublicJwk)).optional(),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  ACCESS_TOKEN_TTL: seconds(30 * 60),
+  REFRESH_TOKEN_TTL: seconds(7 * 24 * 3600),
+  SESSION_MAX_AGE: seconds(30 * 24 * 3600),
+  TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  RESEND_API_KEY: z.string().min(1),
+  RESEND_API_URL: z.string().url().default("https://api.resend.com"),
+  MAIL_FROM: z.string().min(3),
+  APP_URL: z.string().url(),
+  REQUIRE_EMAIL_VERIFICATION: flag(true),
+  ADMIN_EMAILS: list.transform((emails) => emails.map((e) => e.toLowerCase())),
+  CORS_ORIGINS: list,
+});
+
+export type Ed25519PrivateJwk = z.infer<typeof ed25519PrivateJwk>;
+export type Ed25519PublicJwk = z.infer<typeof ed25519PublicJwk>;
+
+export interface Config {
+  databaseUrl: string;
+  neonLocalEndpoint: string | undefined;
+  jwt: {
+    privateKey: Ed25519PrivateJwk;
+    publicKeys: Ed25519PublicJwk[];
+    issuer: string;
+    audience: string;
+    accessTtl: number;
+  };
+  refreshTtl: number;
+  sessionMaxAge: number;
+  tokenSecret: string;
+  mail: { apiKey: string; apiUrl: string; from: string };
+  appUrl: string;
+  requireEmailVerification: boolean;
+  adminEmails: string[];
+  corsOrigins: string[];
+}
+
+/** Reads and checks the Worker's env. Throws a ConfigError naming the first bad variable. */
+export function parseConfig(env: Env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "unknown");
+    const present = (env as unknown as Record<string, unknown>)[variable] !== undefined;
+    throw new ConfigError(variable, present ? `is malformed: ${issue.message}` : "is required but not set");
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    neonLocalEndpoint: e.NEON_LOCAL_ENDPOINT,
+    jwt: {
+      privateKey: e.JWT_PRIVATE_KEY,
+      publicKeys: e.JWT_PUBLIC_KEYS ?? [],
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtl: e.ACCESS_TOKEN_TTL,
+    },
+    refreshTtl: e.REFRESH_TOKEN_TTL,
+    sessionMaxAge: e.SESSION_MAX_AGE,
+    tokenSecret: e.TOKEN_SECRET,
+    mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
+    appUrl: e.APP_URL.replace(/\/+$/, ""),
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+    adminEmails: e.ADMIN_EMAILS,
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}
+
+const cache = new WeakMap<Env, Config>();
+
+/** Parsed once per isolate: the env object is stable for the isolate's life. */
+export function getConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    cache.set(env, config);
+  }
+  return config;
+}

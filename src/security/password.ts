@@ -1,0 +1,51 @@
+import { constantTimeEqual } from "./constant-time";
+import { fromBase64, toBase64, utf8 } from "./encoding";
+import { randomBytes } from "./random";
+import { scrypt, type ScryptParams } from "./scrypt";
+
+/** OWASP's scrypt floor with p=5: 16 MiB per hash, inside the Workers 128 MB isolate limit. */
+export const CURRENT_PARAMS: ScryptParams = { ln: 14, r: 8, p: 5 };
+const KEY_LENGTH = 32;
+const SALT_LENGTH = 16;
+
+// $scrypt$ln=14,r=8,p=5$<salt b64>$<hash b64>: self-describing so the cost can change later.
+const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+=*)\$([A-Za-z0-9+/]+=*)$/;
+
+/** Passwords are compared after NFKC so the same text typed on different keyboards matches. */
+export const normalizePassword = (password: string): string => password.normalize("NFKC");
+
+export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS): Promise<string> {
+  const salt = randomBytes(SALT_LENGTH);
+  const key = await scrypt(utf8(normalizePassword(password)), salt, params, KEY_LENGTH);
+  return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${toBase64(salt)}$${toBase64(key)}`;
+}
+
+export interface PasswordCheck {
+  ok: boolean;
+  /** The stored hash used other parameters than today's: store a fresh one after a successful login. */
+  needsRehash: boolean;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
+  const m = FORMAT.exec(stored);
+  if (!m) return { ok: false, needsRehash: false };
+  const params = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+  // Bounds keep a corrupt row from asking for gigabytes of memory or minutes of CPU.
+  if (params.ln < 10 || params.ln > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) {
+    return { ok: false, needsRehash: false };
+  }
+  const expected = fromBase64(m[5]!);
+  const actual = await scrypt(utf8(normalizePassword(password)), fromBase64(m[4]!), params, expected.length);
+  const ok = constantTimeEqual(actual, expected);
+  const needsRehash = params.ln !== CURRENT_PARAMS.ln || params.r !== CURRENT_PARAMS.r || params.p !== CURRENT_PARAMS.p;
+  return { ok, needsRehash: ok && needsRehash };
+}
+
+// A well-formed hash at today's parameters that no password matches: checking against it costs exactly
+// what a real check costs, so "no such user" and "wrong password" take the same time.
+const DUMMY_HASH = `$scrypt$ln=${CURRENT_PARAMS.ln},r=${CURRENT_PARAMS.r},p=${CURRENT_PARAMS.p}$${toBase64(new Uint8Array(SALT_LENGTH))}$${toBase64(new Uint8Array(KEY_LENGTH))}`;
+
+/** Spends one password check's work and always fails. */
+export async function spendDummyPasswordCheck(password: string): Promise<void> {
+  await verifyPassword(password, DUMMY_HASH);
+}
