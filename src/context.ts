@@ -1,0 +1,32 @@
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { Logger } from "./log";
+import type { Mailer, MailMessage } from "./mail/mailer";
+import type { KeySet } from "./security/keys";
+
+/**
+ * Everything a service may touch, built once per request from per-isolate singletons. Services get
+ * this object instead of reaching for globals, so tests can hand them a fixed clock.
+ */
+export interface Deps {
+  config: Config;
+  db: Database;
+  keys: KeySet;
+  clock: Clock;
+  mailer: Mailer;
+  log: Logger;
+  /** Work that runs after the response is sent (ctx.waitUntil). Failures are logged, never thrown. */
+  defer(what: string, task: () => Promise<unknown>): void;
+}
+
+/** Who is calling, as far as sessions care: recorded on the session row, shown in the sessions list. */
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** Queues a message for delivery after the response. */
+export function sendMailLater(deps: Deps, kind: string, message: MailMessage): void {
+  deps.defer(`mail:${kind}`, () => deps.mailer.send(message));
+}

@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
+import { toDateOrNull, toUserRecord, toUserWithPassword, userColumns, type UserRecord, type UserWithPassword } from "./user-record";
+
+export interface LoginCandidate extends UserWithPassword {
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+}
+
+export async function findLoginCandidate(db: Database, email: string): Promise<LoginCandidate | null> {
+  const result = await db.execute(sql`
+    SELECT ${userColumns()}, password_hash, failed_login_count, locked_until FROM users WHERE email = ${email}`);
+  const row = result.rows[0];
+  if (!row) return null;
+  return { ...toUserWithPassword(row), failedLoginCount: Number(row.failed_login_count), lockedUntil: toDateOrNull(row.locked_until) };
+}
+
+/**
+ * A successful login in one statement: reset the failure counter, store a rehashed password when the
+ * parameters changed, and open the session, which only happens if the user row still exists.
+ */
+export async function recordSuccessfulLogin(
+  db: Database,
+  l: { userId: string; rehashedPassword: string | null; now: Date; session: NewSession },
+): Promise<UserRecord | null> {
+  const result = await db.execute(sql`
+    WITH account AS (
+      UPDATE users
+      SET failed_login_count = 0, locked_until = NULL, last_login_at = ${l.now}::timestamptz,
+          password_hash = COALESCE(${l.rehashedPassword}::text, password_hash)
+      WHERE id = ${l.userId}::uuid
+      RETURNING ${userColumns()}
+    ), session AS (${insertSessionFromCte("account", l.session)})
+    SELECT * FROM account`);
+  const row = result.rows[0];
+  return row ? toUserRecord(row) : null;
+}
+
+/** Counts a failed password in the same statement that reads the counter, so racing failures all count. */
+export async function recordFailedLogin(db: Database, userId: string): Promise<number> {
+  const result = await db.execute(sql`
+    UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = ${userId}::uuid RETURNING failed_login_count`);
+  return Number(result.rows[0]?.failed_login_count ?? 0);
+}
+
+export interface SessionPrincipal {
+  userId: string;
+  sessionId: string;
+  now: Date;
+}
+
+/** The caller's user, read together with its session's liveness: one round trip for an authenticated read. */
+export async function findUserBySession(db: Database, p: SessionPrincipal): Promise<UserRecord | null> {
+  const result = await db.execute(sql`
+    SELECT ${userColumns()} FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
+  const row = result.rows[0];
+  return row ? toUserRecord(row) : null;
+}
+
+export async function findUserWithPasswordBySession(db: Database, p: SessionPrincipal): Promise<UserWithPassword | null> {
+  const result = await db.execute(sql`
+    SELECT ${userColumns()}, password_hash FROM users
+    WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
+  const row = result.rows[0];
+  return row ? toUserWithPassword(row) : null;
+}
+
+export interface ProfileChanges {
+  fullName?: string | null;
+  username?: string | null;
+}
+
+/** Applies only the fields present; absent means unchanged, null means cleared. */
+export async function updateProfile(db: Database, p: SessionPrincipal, changes: ProfileChanges): Promise<UserRecord | null> {
+  const sets = [sql`updated_at = ${p.now}::timestamptz`];
+  if (changes.fullName !== undefined) sets.push(sql`full_name = ${changes.fullName}`);
+  if (changes.username !== undefined) sets.push(sql`username = ${changes.username}`);
+  const result = await db.execute(sql`
+    UPDATE users SET ${sql.join(sets, sql`, `)}
+    WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}
+    RETURNING ${userColumns()}`);
+  const row = result.rows[0];
+  return row ? toUserRecord(row) : null;
+}
+
+/** Deletes the user (sessions and codes cascade) if the session that asked is still live. */
+export async function deleteUserBySession(db: Database, p: SessionPrincipal): Promise<boolean> {
+  const result = await db.execute(sql`
+    DELETE FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)} RETURNING id`);
+  return result.rows.length > 0;
+}

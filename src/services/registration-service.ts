@@ -1,0 +1,105 @@
+import { sendMailLater, type ClientInfo, type Deps } from "../context";
+import { violatedUniqueConstraint } from "../db/errors";
+import { AppError } from "../errors";
+import { alreadyRegisteredMail, verificationCodeMail } from "../mail/templates";
+import {
+  consumeVerificationCode,
+  insertVerifiedUser,
+  reissueVerificationCode,
+  upsertPendingRegistration,
+} from "../repositories/registration-repository";
+import type { UserRecord } from "../repositories/user-record";
+import { CODE_MAX_ATTEMPTS, CODE_TTL_SECONDS, generateCode, hashCode } from "../security/one-time-code";
+import { hashPassword } from "../security/password";
+import { issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
+
+export interface Registration {
+  email: string;
+  password: string;
+  fullName: string | null;
+  username: string | null;
+}
+
+export type RegistrationResult = { kind: "created"; user: UserRecord } | { kind: "pending" };
+
+/** Resends are limited per address so the endpoint cannot be used to flood someone's inbox. */
+export const RESEND_INTERVAL_SECONDS = 60;
+
+function conflictFor(err: unknown): AppError | null {
+  const constraint = violatedUniqueConstraint(err);
+  if (constraint === "users_email_key") return new AppError(409, "email_taken", "An account with this email already exists.");
+  if (constraint === "users_username_key") return new AppError(409, "username_taken", "This username is taken.");
+  return null;
+}
+
+const isAdminEmail = (deps: Deps, email: string) => deps.config.adminEmails.includes(email);
+
+/**
+ * With verification on, the answer is the same whatever the address's state (202): new and unverified
+ * addresses get a code bound to this registration's password, a verified one gets a notice instead.
+ * The password is hashed before the one statement that writes, so registration is one round trip.
+ */
+export async function register(deps: Deps, input: Registration): Promise<RegistrationResult> {
+  const now = deps.clock.now();
+  const passwordHash = await hashPassword(input.password);
+  const account = { email: input.email, passwordHash, fullName: input.fullName, username: input.username, now };
+  try {
+    if (!deps.config.requireEmailVerification) {
+      const role = isAdminEmail(deps, input.email) ? "admin" : "user";
+      return { kind: "created", user: await insertVerifiedUser(deps.db, { ...account, role }) };
+    }
+    const code = generateCode();
+    const outcome = await upsertPendingRegistration(deps.db, {
+      ...account,
+      codeHash: hashCode(deps.config.tokenSecret, "verify_email", input.email, code),
+      codeExpiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
+    });
+    sendMailLater(
+      deps,
+      outcome.kind,
+      outcome.kind === "code_issued"
+        ? verificationCodeMail(input.email, code, deps.config.appUrl, CODE_TTL_SECONDS / 60)
+        : alreadyRegisteredMail(input.email, deps.config.appUrl),
+    );
+    return { kind: "pending" };
+  } catch (err) {
+    throw conflictFor(err) ?? err;
+  }
+}
+
+export async function verifyEmail(deps: Deps, input: { email: string; code: string }, client: ClientInfo): Promise<IssuedTokens> {
+  const prepared = prepareSession(deps, client);
+  const outcome = await consumeVerificationCode(deps.db, {
+    email: input.email,
+    codeHash: hashCode(deps.config.tokenSecret, "verify_email", input.email, input.code),
+    maxAttempts: CODE_MAX_ATTEMPTS,
+    grantAdmin: isAdminEmail(deps, input.email),
+    now: deps.clock.now(),
+    session: prepared.session,
+  });
+  switch (outcome.kind) {
+    case "verified":
+      return issueTokens(deps, outcome.user, prepared);
+    case "expired":
+      throw new AppError(400, "code_expired", "This code has expired. Request a new one.");
+    case "exhausted":
+      throw new AppError(400, "invalid_code", "Too many wrong attempts for this code. Request a new one.");
+    case "invalid":
+      throw new AppError(400, "invalid_code", "The code is not valid for this email address.");
+  }
+}
+
+/** Always succeeds from the caller's point of view: whether a mail went out is not revealed. */
+export async function resendVerification(deps: Deps, email: string): Promise<void> {
+  if (!deps.config.requireEmailVerification) return;
+  const now = deps.clock.now();
+  const code = generateCode();
+  const issued = await reissueVerificationCode(deps.db, {
+    email,
+    codeHash: hashCode(deps.config.tokenSecret, "verify_email", email, code),
+    now,
+    codeExpiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
+    minIntervalSeconds: RESEND_INTERVAL_SECONDS,
+  });
+  if (issued) sendMailLater(deps, "verification_resend", verificationCodeMail(email, code, deps.config.appUrl, CODE_TTL_SECONDS / 60));
+}

@@ -1,0 +1,59 @@
+import type { ClientInfo, Deps } from "../context";
+import type { NewSession } from "../repositories/session-sql";
+import type { UserRecord } from "../repositories/user-record";
+import { signAccessToken } from "../security/access-token";
+import { formatRefreshToken, hashRefreshSecret, newRefreshToken } from "../security/refresh-token";
+
+export interface IssuedTokens {
+  user: UserRecord;
+  accessToken: string;
+  accessExpiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+export interface PreparedSession {
+  session: NewSession;
+  refreshToken: string;
+}
+
+/**
+ * A session's id and first refresh token are made in the worker, so the statement that opens the
+ * session (together with whatever else login or verification writes) is a single round trip.
+ */
+export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession {
+  const now = deps.clock.now();
+  const token = newRefreshToken(crypto.randomUUID());
+  const absoluteExpiresAt = new Date(now.getTime() + deps.config.sessionMaxAge * 1000);
+  const slidingExpiresAt = new Date(now.getTime() + deps.config.refreshTtl * 1000);
+  return {
+    refreshToken: formatRefreshToken(token),
+    session: {
+      id: token.sessionId,
+      refreshHash: hashRefreshSecret(deps.config.tokenSecret, token.secret),
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip,
+      createdAt: now,
+      expiresAt: slidingExpiresAt < absoluteExpiresAt ? slidingExpiresAt : absoluteExpiresAt,
+      absoluteExpiresAt,
+    },
+  };
+}
+
+export async function issueTokens(deps: Deps, user: UserRecord, prepared: PreparedSession): Promise<IssuedTokens> {
+  const now = deps.clock.now();
+  const { issuer, audience, accessTtl } = deps.config.jwt;
+  const accessToken = await signAccessToken(
+    deps.keys,
+    { sub: user.id, sid: prepared.session.id, role: user.role },
+    { issuer, audience, ttlSeconds: accessTtl },
+    now,
+  );
+  return {
+    user,
+    accessToken,
+    accessExpiresIn: accessTtl,
+    refreshToken: prepared.refreshToken,
+    refreshExpiresIn: Math.round((prepared.session.expiresAt.getTime() - now.getTime()) / 1000),
+  };
+}
