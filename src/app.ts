@@ -1,0 +1,52 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { systemClock, type Clock } from "./clock";
+import type { AppEnv } from "./http/app-env";
+import { provideDeps } from "./http/deps";
+import { onError, onNotFound } from "./http/error-handler";
+import { requestLog } from "./http/request-log";
+import { validationHook } from "./http/validation";
+import { authRoutes } from "./routes/auth";
+import { docsRoutes } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+import { userRoutes } from "./routes/users";
+import { wellKnownRoutes } from "./routes/well-known";
+import { VERSION } from "./version";
+
+export interface AppOptions {
+  /** Tests pass a fixed clock; production uses the system clock. */
+  clock?: Clock;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function createApp({ clock = systemClock }: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("*", requestLog());
+
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
+  // Registered before provideDeps: health and the API document must answer even when config is broken.
+  api.route("/", healthRoutes);
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Accounts API", version: VERSION, description: "Registration, verification, login, tokens and profiles." },
+    servers: [{ url: "/api/v1" }],
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  api.use("*", provideDeps({ clock }));
+  api.route("/", authRoutes);
+  api.route("/", userRoutes);
+
+  app.route("/api/v1", api);
+  // Load balancers probe the bare path; it is the same handler as /api/v1/health.
+  app.route("/", healthRoutes);
+  app.use("/.well-known/*", provideDeps({ clock }));
+  app.route("/", wellKnownRoutes);
+  app.route("/", docsRoutes);
+
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}

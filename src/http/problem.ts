@@ -1,0 +1,44 @@
+import type { FieldError } from "../errors";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+/** RFC 9457 problem details. `type` is a relative URI naming the machine code. */
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  extra: { errors?: FieldError[]; headers?: Record<string, string>; requestId?: string } = {},
+): Response {
+  const body: Problem = { type: `/problems/${code}`, title: TITLES[status] ?? "Error", status, detail, code };
+  if (extra.requestId) body.instance = `urn:request:${extra.requestId}`;
+  if (extra.errors) body.errors = extra.errors;
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, ...extra.headers },
+  });
+}

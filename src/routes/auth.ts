@@ -1,0 +1,102 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { clientInfo } from "../http/client-info";
+import { toTokenResponse, toUserOut } from "../http/presenters";
+import { validationHook } from "../http/validation";
+import { Accepted, inputProblems, json, jsonBody, problem, TokenResponse, UserOut } from "../schemas/responses";
+import { Code, Email, FullName, Password, Username } from "../schemas/fields";
+import { login } from "../services/login-service";
+import { register, resendVerification, verifyEmail } from "../services/registration-service";
+
+const RegisterIn = z
+  .strictObject({ email: Email, password: Password, full_name: FullName.optional(), username: Username.optional() })
+  .openapi("RegisterIn");
+const LoginIn = z.strictObject({ email: Email, password: z.string().min(1).max(1024) }).openapi("LoginIn");
+const VerifyIn = z.strictObject({ email: Email, code: Code }).openapi("VerifyIn");
+const EmailIn = z.strictObject({ email: Email }).openapi("EmailIn");
+
+// Identical bytes whatever the address's state, so the answer reveals nothing about who has an account.
+const ACCEPTED = { status: "accepted", detail: "If the address can receive mail, a message is on its way." } as const;
+
+const registerRoute = createRoute({
+  method: "post",
+  path: "/auth/register",
+  tags: ["auth"],
+  summary: "Create an account",
+  description: "With email verification on (default) answers 202 whatever the address's state and mails a code; off, 201 with the user.",
+  request: { body: jsonBody(RegisterIn) },
+  responses: {
+    201: json(z.object({ user: UserOut }), "Created (verification off)."),
+    202: json(Accepted, "Accepted; a code (or a notice for an existing account) was mailed."),
+    409: problem("`email_taken` (verification off) or `username_taken`."),
+    ...inputProblems,
+  },
+});
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/auth/verify",
+  tags: ["auth"],
+  summary: "Verify an email address with its code and sign in",
+  request: { body: jsonBody(VerifyIn) },
+  responses: {
+    200: json(TokenResponse, "Verified; a session was opened."),
+    ...inputProblems,
+    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+  },
+});
+
+const resendRoute = createRoute({
+  method: "post",
+  path: "/auth/verify/resend",
+  tags: ["auth"],
+  summary: "Mail a new verification code",
+  request: { body: jsonBody(EmailIn) },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), ...inputProblems },
+});
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with email and password",
+  request: { body: jsonBody(LoginIn) },
+  responses: {
+    200: json(TokenResponse, "Signed in; a session was opened."),
+    401: problem("`invalid_credentials`."),
+    403: problem("`email_not_verified`."),
+    ...inputProblems,
+  },
+});
+
+export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+for (const route of [registerRoute, { ...registerRoute, path: "/users", summary: "Create an account (alias of /auth/register)" }]) {
+  authRoutes.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const result = await register(c.get("deps"), {
+      email: body.email,
+      password: body.password,
+      fullName: body.full_name ?? null,
+      username: body.username ?? null,
+    });
+    return result.kind === "created" ? c.json({ user: toUserOut(result.user) }, 201) : c.json(ACCEPTED, 202);
+  });
+}
+
+authRoutes.openapi(verifyRoute, async (c) => {
+  const tokens = await verifyEmail(c.get("deps"), c.req.valid("json"), clientInfo(c));
+  return c.json(toTokenResponse(tokens), 200);
+});
+
+authRoutes.openapi(resendRoute, async (c) => {
+  await resendVerification(c.get("deps"), c.req.valid("json").email);
+  return c.json(ACCEPTED, 202);
+});
+
+for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary: "Sign in (alias of /auth/login)" }]) {
+  authRoutes.openapi(route, async (c) => {
+    const tokens = await login(c.get("deps"), c.req.valid("json"), clientInfo(c));
+    return c.json(toTokenResponse(tokens), 200);
+  });
+}

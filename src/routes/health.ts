@@ -1,0 +1,39 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { getConfig } from "../config";
+import { getDatabase } from "../db/client";
+import type { AppEnv } from "../http/app-env";
+import { json, problem } from "../schemas/responses";
+import { VERSION } from "../version";
+
+const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["health"],
+  summary: "Liveness: the worker answers",
+  responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health"), "Alive.") },
+});
+
+const dbHealthRoute = createRoute({
+  method: "get",
+  path: "/health/db",
+  tags: ["health"],
+  summary: "Readiness: one round trip to the database",
+  responses: {
+    200: json(z.object({ status: z.literal("ok"), latency_ms: z.number() }).openapi("DatabaseHealth"), "The database answered."),
+    503: problem("`service_unavailable`: the database did not answer."),
+  },
+});
+
+export const healthRoutes = new OpenAPIHono<AppEnv>();
+
+healthRoutes.openapi(healthRoute, (c) => c.json({ status: "ok" as const, version: VERSION }, 200));
+
+// Deliberately independent of Deps: it needs only the database, and must work even if, say, the mail
+// settings are broken, so an operator can tell which part is down.
+healthRoutes.openapi(dbHealthRoute, async (c) => {
+  const config = getConfig(c.env);
+  const started = performance.now();
+  await getDatabase(config.databaseUrl, config.neonLocalEndpoint).execute(sql`SELECT 1`);
+  return c.json({ status: "ok" as const, latency_ms: Math.round((performance.now() - started) * 10) / 10 }, 200);
+});
