@@ -1,0 +1,55 @@
+// npm run dev: the whole local stack in one process tree. Ctrl-C stops all of it.
+import { spawn } from "node:child_process";
+import { startMailCatcher } from "./mail-catcher";
+import { DEV_PORTS, ensureDevVars, LOCAL_NEON_URL, PGLITE_DIR, readDevVars, WRANGLER_OFFLINE_ENV } from "./local-env";
+import { migrateDatabase } from "./migrate-db";
+import { startSqlEndpoint } from "./sql-endpoint";
+
+// Worker variables a developer may override from the shell (they win over .dev.vars).
+const OVERRIDABLE = [
+  "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEYS", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL",
+  "SESSION_MAX_AGE", "TOKEN_SECRET", "RESEND_API_KEY", "RESEND_API_URL", "MAIL_FROM", "APP_URL",
+  "REQUIRE_EMAIL_VERIFICATION", "ADMIN_EMAILS", "CORS_ORIGINS",
+];
+
+async function main() {
+  if (ensureDevVars()) console.log("created .dev.vars with a fresh signing key and secrets");
+  const devVars = readDevVars();
+
+  // DATABASE_URL in the shell selects the Postgres behind the endpoint; otherwise embedded PGlite.
+  const backendUrl = process.env.DATABASE_URL || undefined;
+  const endpoint = await startSqlEndpoint({ port: DEV_PORTS.sql, databaseUrl: backendUrl, dataDir: PGLITE_DIR });
+  const catcher = await startMailCatcher({ port: DEV_PORTS.mail });
+  await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
+
+  const overrides = OVERRIDABLE.filter((k) => process.env[k] !== undefined && process.env[k] !== devVars[k]);
+  const wrangler = spawn(
+    "npx",
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(DEV_PORTS.worker), ...overrides.flatMap((k) => ["--var", `${k}:${process.env[k]}`])],
+    { stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, ...WRANGLER_OFFLINE_ENV } },
+  );
+
+  console.log(`
+  app + API     http://localhost:${DEV_PORTS.worker}        (API under /api/v1, docs at /docs and /redoc)
+  mail catcher  ${catcher.url}         (read verification codes here)
+  SQL endpoint  ${endpoint.url}         (Neon HTTP protocol; ${backendUrl ? "Postgres from DATABASE_URL" : `PGlite in ${PGLITE_DIR}`})
+  Ctrl-C stops everything.
+`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    wrangler.kill("SIGINT");
+    await Promise.allSettled([catcher.close(), endpoint.close()]);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  wrangler.on("exit", (code) => void stop(code ?? 0));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
