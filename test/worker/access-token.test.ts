@@ -1,0 +1,102 @@
+import { createExecutionContext, env } from "cloudflare:test";
+import { importJWK, SignJWT, type JWK } from "jose";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { fixedClock } from "../../src/clock";
+import { call, createVerifiedUser, expectProblem, ORIGIN } from "./helpers";
+
+const privateJwk = JSON.parse(env.JWT_PRIVATE_KEY!) as JWK & { kid: string };
+const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const claimsOf = (token: string) => JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+
+async function sign(claims: Record<string, unknown>, opts: { kid?: string; jwk?: JWK } = {}) {
+  const key = await importJWK(opts.jwk ?? privateJwk, "EdDSA");
+  return new SignJWT(claims).setProtectedHeader({ alg: "EdDSA", kid: opts.kid ?? privateJwk.kid }).sign(key);
+}
+
+const me = (token: string) => call("GET", "/users/me", { token });
+
+describe("access tokens on GET /users/me", () => {
+  it("rejects a missing or malformed Authorization header", async () => {
+    const res = await call("GET", "/users/me");
+    await expectProblem(res, 401, "invalid_token");
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    await expectProblem(await call("GET", "/users/me", { headers: { authorization: "Basic Zm9vOmJhcg==" } }), 401, "invalid_token");
+    await expectProblem(await me("not.a.jwt"), 401, "invalid_token");
+  });
+
+  it("accepts a token it signed itself with the same claims", async () => {
+    const { token } = await createVerifiedUser();
+    const resigned = await sign(claimsOf(token));
+    expect((await me(resigned)).status).toBe(200);
+  });
+
+  it("rejects a tampered payload", async () => {
+    const { token } = await createVerifiedUser();
+    const [h, , s] = token.split(".");
+    const forged = `${h}.${b64url(JSON.stringify({ ...claimsOf(token), role: "admin" }))}.${s}`;
+    await expectProblem(await me(forged), 401, "invalid_token");
+  });
+
+  it("rejects alg=none", async () => {
+    const { token } = await createVerifiedUser();
+    const unsigned = `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${b64url(JSON.stringify(claimsOf(token)))}.`;
+    await expectProblem(await me(unsigned), 401, "invalid_token");
+  });
+
+  it("rejects HS256 signed with the public key (algorithm confusion)", async () => {
+    const { token } = await createVerifiedUser();
+    const jwks = (await (await call("GET", "/.well-known/jwks.json")).json()) as { keys: JWK[] };
+    for (const secret of [JSON.stringify(jwks.keys[0]), jwks.keys[0]!.x!]) {
+      const forged = await new SignJWT(claimsOf(token))
+        .setProtectedHeader({ alg: "HS256", kid: privateJwk.kid })
+        .sign(new TextEncoder().encode(secret));
+      await expectProblem(await me(forged), 401, "invalid_token");
+    }
+  });
+
+  it("rejects the wrong issuer, the wrong audience and an unknown kid", async () => {
+    const { token } = await createVerifiedUser();
+    const claims = claimsOf(token);
+    await expectProblem(await me(await sign({ ...claims, iss: "https://evil.test" })), 401, "invalid_token");
+    await expectProblem(await me(await sign({ ...claims, aud: "other-service" })), 401, "invalid_token");
+    await expectProblem(await me(await sign(claims, { kid: "unknown-kid" })), 401, "invalid_token");
+  });
+
+  it("rejects a token signed by another Ed25519 key under our kid", async () => {
+    const { token } = await createVerifiedUser();
+    const other = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const forged = await new SignJWT(claimsOf(token)).setProtectedHeader({ alg: "EdDSA", kid: privateJwk.kid }).sign(other.privateKey);
+    await expectProblem(await me(forged), 401, "invalid_token");
+  });
+
+  it("rejects a valid signature for a session that does not exist", async () => {
+    const { token } = await createVerifiedUser();
+    await expectProblem(await me(await sign({ ...claimsOf(token), sid: crypto.randomUUID() })), 401, "invalid_token");
+  });
+
+  it("rejects an expired token (fixed clock, no sleeping)", async () => {
+    const { token } = await createVerifiedUser();
+    const exp = claimsOf(token).exp as number;
+    const clock = fixedClock(new Date(exp * 1000 - 1000));
+    const app = createApp({ clock });
+    const req = () => new Request(`${ORIGIN}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await app.fetch(req(), env, createExecutionContext())).status).toBe(200);
+    clock.advance(2000);
+    await expectProblem(await app.fetch(req(), env, createExecutionContext()), 401, "invalid_token");
+  });
+
+  it("accepts tokens from an older key listed in JWT_PUBLIC_KEYS and publishes both keys", async () => {
+    const { token } = await createVerifiedUser();
+    const next = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const nextJwk = { ...(await crypto.subtle.exportKey("jwk", next.privateKey)), kid: "next-key" };
+    const { d: _d, ...oldPublic } = privateJwk;
+    const rotatedEnv = { ...env, JWT_PRIVATE_KEY: JSON.stringify(nextJwk), JWT_PUBLIC_KEYS: JSON.stringify([oldPublic]) };
+    const app = createApp();
+    const res = await app.fetch(new Request(`${ORIGIN}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } }), rotatedEnv, createExecutionContext());
+    expect(res.status).toBe(200);
+    const jwks = (await (await app.fetch(new Request(`${ORIGIN}/.well-known/jwks.json`), rotatedEnv, createExecutionContext())).json()) as { keys: JWK[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["next-key", privateJwk.kid]);
+    expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,111 @@
+import { env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
+
+export const ORIGIN = "https://accounts.test";
+export const PASSWORD = "correct horse battery staple";
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  /** Send this exact body text (with the JSON content type unless headers say otherwise). */
+  rawBody?: string;
+}
+
+/** One HTTP request into the worker, the way a client sends it. */
+export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+  return SELF.fetch(`${ORIGIN}${path.startsWith("/api") || path.startsWith("/.") || path.startsWith("/docs") || path.startsWith("/redoc") || path.startsWith("/health") ? path : `/api/v1${path}`}`, { method, headers, body });
+}
+
+export const uniqueEmail = (tag = "user") => `${tag}-${crypto.randomUUID().slice(0, 12)}@example.test`;
+
+export interface CaughtMail {
+  id: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  created_at: string;
+}
+
+/** Mail is sent after the response (waitUntil), so wait briefly until `count` messages have arrived. */
+export async function mailsTo(address: string, count = 1): Promise<CaughtMail[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const res = await fetch(`${env.TEST_MAIL_CATCHER_URL}/api/messages?to=${encodeURIComponent(address)}`);
+    const messages = (await res.json()) as CaughtMail[];
+    if (messages.length >= count || Date.now() > deadline) return messages;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The 6-digit code in the newest of `count` messages to the address. */
+export async function codeFromMail(address: string, count = 1): Promise<string> {
+  const messages = await mailsTo(address, count);
+  expect(messages.length).toBeGreaterThanOrEqual(count);
+  const code = /\b(\d{6})\b/.exec(messages[0]!.text)?.[1];
+  expect(code, "mail contains a 6-digit code").toBeDefined();
+  return code!;
+}
+
+export interface TokenBody {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+  user: { id: string; email: string; role: string; email_verified: boolean; full_name: string | null; username: string | null };
+}
+
+/** Registers, reads the code from the catcher, verifies: a signed-in, verified user. */
+export async function createVerifiedUser(overrides: { email?: string; password?: string; full_name?: string; username?: string } = {}) {
+  const email = overrides.email ?? uniqueEmail();
+  const password = overrides.password ?? PASSWORD;
+  const reg = await call("POST", "/auth/register", { body: { ...overrides, email, password } });
+  expect(reg.status).toBe(202);
+  const code = await codeFromMail(email);
+  const res = await call("POST", "/auth/verify", { body: { email, code } });
+  expect(res.status).toBe(200);
+  const tokens = (await res.json()) as TokenBody;
+  return { email, password, tokens, token: tokens.access_token };
+}
+
+/** How many SQL requests (single statements or batches) the worker sent while `fn` ran. */
+export async function roundTrips<T>(fn: () => Promise<T>): Promise<{ result: T; trips: number }> {
+  const read = async () => ((await (await fetch(`${env.TEST_SQL_ENDPOINT_URL}/_stats`)).json()) as { requests: number }).requests;
+  const before = await read();
+  const result = await fn();
+  return { result, trips: (await read()) - before };
+}
+
+/** Asserts an RFC 9457 problem response and returns its body. */
+export async function expectProblem(res: Response, status: number, code?: string) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(text) as { status: number; code: string; detail: string; title: string; type: string; errors?: { loc: (string | number)[]; msg: string; type: string }[] };
+  expect(body.status).toBe(status);
+  expect(typeof body.detail).toBe("string");
+  if (code) expect(body.code).toBe(code);
+  return body;
+}
+
+/** Reads the database directly through the local endpoint (values in Postgres text format). */
+export async function dbQuery(query: string, params: unknown[] = []): Promise<(string | null)[][]> {
+  const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/sql`, {
+    method: "POST",
+    headers: { "Neon-Connection-String": env.DATABASE_URL!, "Neon-Array-Mode": "true", "Neon-Raw-Text-Output": "true" },
+    body: JSON.stringify({ query, params }),
+  });
+  const body = (await res.json()) as { rows: (string | null)[][]; message?: string };
+  if (!res.ok) throw new Error(body.message);
+  return body.rows;
+}
+
+export const countRows = async (query: string, params: unknown[] = []) => Number((await dbQuery(query, params))[0]![0]);

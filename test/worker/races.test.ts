@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { call, codeFromMail, countRows, PASSWORD, uniqueEmail } from "./helpers";
+
+// These are real races on Postgres (CI sets TEST_DATABASE_URL); on PGlite they serialise but must still hold.
+describe("concurrent requests", () => {
+  it("20 simultaneous registrations of one address (mixed case) leave one user and one live code", async () => {
+    const email = uniqueEmail("race");
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call("POST", "/auth/register", { body: { email: i % 2 ? email.toUpperCase() : email, password: `${PASSWORD} ${i}` } }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(202));
+    expect(await countRows("select count(*) from users where email = $1", [email])).toBe(1);
+    expect(await countRows("select count(*) from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(1);
+  });
+
+  it("20 simultaneous wrong codes count exactly 5 tries, after which the right code is refused", async () => {
+    const email = uniqueEmail("race-code");
+    await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
+    const code = await codeFromMail(email);
+    const wrong = String((Number(code) + 7) % 1_000_000).padStart(6, "0");
+    const answers = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/auth/verify", { body: { email, code: wrong } })));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(400));
+    expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(5);
+    expect((await call("POST", "/auth/verify", { body: { email, code } })).status).toBe(400);
+  });
+
+  it("the same correct code submitted 10 times at once verifies exactly once", async () => {
+    const email = uniqueEmail("race-once");
+    await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
+    const code = await codeFromMail(email);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/auth/verify", { body: { email, code } })));
+    expect(answers.filter((r) => r.status === 200).length).toBe(1);
+    expect(await countRows("select count(*) from sessions s join users u on u.id = s.user_id where u.email = $1", [email])).toBe(1);
+  });
+});

@@ -1,0 +1,127 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { call, codeFromMail, countRows, createVerifiedUser, expectProblem, mailsTo, ORIGIN, PASSWORD, roundTrips, uniqueEmail } from "./helpers";
+
+const register = (body: Record<string, unknown>, path = "/auth/register") => call("POST", path, { body });
+
+describe("POST /auth/register (verification on)", () => {
+  it("answers 202 and mails a 6-digit code; the user is unverified until the code is used", async () => {
+    const email = uniqueEmail();
+    const { result: res, trips } = await roundTrips(() => register({ email, password: PASSWORD, full_name: "Ada" }));
+    expect(res.status).toBe(202);
+    expect(trips).toBeLessThanOrEqual(2);
+    const [mail] = await mailsTo(email);
+    expect(mail!.subject).toMatch(/verification code/i);
+    expect(mail!.text).toMatch(/\b\d{6}\b/);
+    expect(mail!.html).toContain("<p");
+    expect(await countRows("select count(*) from users where email = $1 and email_verified_at is null", [email])).toBe(1);
+    const login = await call("POST", "/auth/login", { body: { email, password: PASSWORD } });
+    await expectProblem(login, 403, "email_not_verified");
+  });
+
+  it("gives byte-identical answers for a new, an unverified and a verified address", async () => {
+    const fresh = uniqueEmail();
+    const { email: verified } = await createVerifiedUser();
+    const unverified = uniqueEmail();
+    await register({ email: unverified, password: PASSWORD });
+
+    const answers = await Promise.all(
+      [fresh, unverified, verified].map(async (email) => {
+        const res = await register({ email, password: "another password 1" });
+        return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+      }),
+    );
+    expect(answers[0]!.status).toBe(202);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
+  it("mails the owner of a verified address a notice instead of a code, and changes nothing", async () => {
+    const { email } = await createVerifiedUser();
+    const before = await mailsTo(email);
+    await register({ email, password: "hijacker password" });
+    const after = await mailsTo(email, before.length + 1);
+    expect(after.length).toBe(before.length + 1);
+    expect(after[0]!.subject).toMatch(/already|tried to register/i);
+    expect(after[0]!.text).not.toMatch(/\b\d{6}\b/);
+    const ok = await call("POST", "/auth/login", { body: { email, password: PASSWORD } });
+    expect(ok.status).toBe(200);
+    const bad = await call("POST", "/auth/login", { body: { email, password: "hijacker password" } });
+    await expectProblem(bad, 401, "invalid_credentials");
+  });
+
+  it("never creates a second row for the same address in another letter case", async () => {
+    const email = uniqueEmail("case");
+    await register({ email, password: PASSWORD });
+    const res = await register({ email: email.toUpperCase(), password: PASSWORD });
+    expect(res.status).toBe(202);
+    expect(await countRows("select count(*) from users where lower(email) = lower($1)", [email])).toBe(1);
+  });
+
+  it("does not let an earlier registrant's password survive a later registrant's verification", async () => {
+    const email = uniqueEmail("prehijack");
+    await register({ email, password: "attacker password 1" });
+    await register({ email, password: "owner password 22" });
+    const code = await codeFromMail(email, 2);
+    const verified = await call("POST", "/auth/verify", { body: { email, code } });
+    expect(verified.status).toBe(200);
+    await expectProblem(await call("POST", "/auth/login", { body: { email, password: "attacker password 1" } }), 401, "invalid_credentials");
+    expect((await call("POST", "/auth/login", { body: { email, password: "owner password 22" } })).status).toBe(200);
+  });
+
+  it("refuses a taken username (any letter case) with 409 username_taken", async () => {
+    const username = `u${crypto.randomUUID().slice(0, 8)}`;
+    await createVerifiedUser({ username });
+    const res = await register({ email: uniqueEmail(), password: PASSWORD, username: username.toUpperCase() });
+    await expectProblem(res, 409, "username_taken");
+  });
+
+  it("accepts POST /users as an alias", async () => {
+    const email = uniqueEmail("alias");
+    expect((await register({ email, password: PASSWORD }, "/users")).status).toBe(202);
+    expect(await countRows("select count(*) from users where email = $1", [email])).toBe(1);
+  });
+});
+
+describe("POST /auth/register (verification off)", () => {
+  const simpleEnv = { ...env, REQUIRE_EMAIL_VERIFICATION: "false" };
+  const app = createApp();
+  const send = async (path: string, body: unknown) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`${ORIGIN}/api/v1${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      simpleEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+
+  it("creates the user at once (201) and lets them log in", async () => {
+    const email = uniqueEmail("simple");
+    const res = await send("/auth/register", { email, password: PASSWORD, full_name: "Grace Hopper", username: null });
+    expect(res.status).toBe(201);
+    const { user } = (await res.json()) as { user: Record<string, unknown> };
+    expect(user).toMatchObject({ email, full_name: "Grace Hopper", username: null, role: "user", email_verified: true });
+    expect(Object.keys(user).sort()).toEqual(["created_at", "email", "email_verified", "full_name", "id", "role", "updated_at", "username"]);
+    expect((await send("/auth/login", { email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it("answers 409 email_taken for a duplicate in any letter case, leaving one row", async () => {
+    const email = uniqueEmail("dupe");
+    expect((await send("/auth/register", { email, password: PASSWORD })).status).toBe(201);
+    await expectProblem(await send("/users", { email: email.toUpperCase(), password: PASSWORD }), 409, "email_taken");
+    expect(await countRows("select count(*) from users where email = $1", [email])).toBe(1);
+  });
+
+  it("grants admin to ADMIN_EMAILS", async () => {
+    const email = `admin-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const res = await app.fetch(
+      new Request(`${ORIGIN}/api/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: PASSWORD }) }),
+      { ...simpleEnv, ADMIN_EMAILS: `someone@else.test, ${email.toUpperCase()}` },
+      createExecutionContext(),
+    );
+    expect(((await res.json()) as { user: { role: string } }).user.role).toBe("admin");
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { call, countRows, createVerifiedUser, expectProblem, PASSWORD, uniqueEmail } from "./helpers";
+
+type Case = { name: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; status: number; loc?: string };
+
+const longText = (n: number) => "x".repeat(n);
+
+/** Bad input for each JSON endpoint; each must be a 4xx problem naming the field, and write nothing. */
+const endpoints: { method: string; path: string; auth?: boolean; valid: Record<string, unknown>; cases: Case[] }[] = [
+  {
+    method: "POST",
+    path: "/auth/register",
+    valid: { email: "valid@example.test", password: PASSWORD },
+    cases: [
+      { name: "missing email", body: { password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "missing password", body: { email: "a@example.test" }, status: 422, loc: "body.password" },
+      { name: "email of wrong type", body: { email: 42, password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "bad email", body: { email: "not-an-email", password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "email too long", body: { email: `${longText(250)}@example.test`, password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "short password", body: { email: "a@example.test", password: "short" }, status: 422, loc: "body.password" },
+      { name: "password too long", body: { email: "a@example.test", password: longText(129) }, status: 422, loc: "body.password" },
+      { name: "password of wrong type", body: { email: "a@example.test", password: 12345678 }, status: 422, loc: "body.password" },
+      { name: "full_name too long", body: { email: "a@example.test", password: PASSWORD, full_name: longText(101) }, status: 422, loc: "body.full_name" },
+      { name: "bad username", body: { email: "a@example.test", password: PASSWORD, username: "no spaces!" }, status: 422, loc: "body.username" },
+      { name: "extra field", body: { email: "a@example.test", password: PASSWORD, role: "admin" }, status: 422, loc: "body.role" },
+      { name: "array body", body: [], status: 422, loc: "body" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/auth/login",
+    valid: { email: "valid@example.test", password: PASSWORD },
+    cases: [
+      { name: "missing password", body: { email: "a@example.test" }, status: 422, loc: "body.password" },
+      { name: "bad email", body: { email: "@", password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "null email", body: { email: null, password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "huge password", body: { email: "a@example.test", password: longText(5000) }, status: 422, loc: "body.password" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/auth/verify",
+    valid: { email: "valid@example.test", code: "123456" },
+    cases: [
+      { name: "code too short", body: { email: "a@example.test", code: "12345" }, status: 422, loc: "body.code" },
+      { name: "code with letters", body: { email: "a@example.test", code: "12a456" }, status: 422, loc: "body.code" },
+      { name: "code as number", body: { email: "a@example.test", code: 123456 }, status: 422, loc: "body.code" },
+      { name: "missing email", body: { code: "123456" }, status: 422, loc: "body.email" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/auth/verify/resend",
+    valid: { email: "valid@example.test" },
+    cases: [{ name: "bad email", body: { email: "nope" }, status: 422, loc: "body.email" }],
+  },
+  {
+    method: "PATCH",
+    path: "/users/me",
+    auth: true,
+    valid: { full_name: "Fine" },
+    cases: [
+      { name: "full_name of wrong type", body: { full_name: 7 }, status: 422, loc: "body.full_name" },
+      { name: "empty full_name", body: { full_name: "   " }, status: 422, loc: "body.full_name" },
+      { name: "control characters", body: { full_name: "a\u0000b" }, status: 422, loc: "body.full_name" },
+      { name: "username too long", body: { username: longText(40) }, status: 422, loc: "body.username" },
+    ],
+  },
+  {
+    method: "DELETE",
+    path: "/users/me",
+    auth: true,
+    valid: { password: "wrong but well-formed" },
+    cases: [{ name: "missing password", body: {}, status: 422, loc: "body.password" }],
+  },
+];
+
+// Transport-level failures every JSON endpoint shares.
+const transportCases: Case[] = [
+  { name: "malformed JSON", rawBody: '{"email": ', status: 400, loc: "body" },
+  { name: "empty body with JSON content type", rawBody: "", status: 400, loc: "body" },
+  { name: "wrong content type", rawBody: "email=a@example.test", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415, loc: "header.content-type" },
+  { name: "text/plain", rawBody: '{"email":"a@example.test"}', headers: { "content-type": "text/plain" }, status: 415, loc: "header.content-type" },
+];
+
+describe.each(endpoints)("$method $path rejects bad input", ({ method, path, auth, valid, cases }) => {
+  it.each([...cases, ...transportCases])("$name → $status problem naming $loc", async (c) => {
+    const token = auth ? (await createVerifiedUser()).token : undefined;
+    const usersBefore = await countRows("select count(*) from users");
+    const res = await call(method, path, { token, body: c.body, rawBody: c.rawBody, headers: c.headers });
+    const problem = await expectProblem(res, c.status);
+    if (c.loc) expect(problem.errors?.map((e) => e.loc.join("."))).toContain(c.loc);
+    expect(await countRows("select count(*) from users")).toBe(usersBefore);
+  });
+
+  it("accepts the well-formed body (so the cases above fail for the reason they name)", async () => {
+    const token = auth ? (await createVerifiedUser()).token : undefined;
+    const res = await call(method, path, { token, body: { ...valid, ...(path === "/auth/register" ? { email: uniqueEmail() } : {}) } });
+    expect(res.status).toBeLessThan(500);
+    expect([415, 422]).not.toContain(res.status);
+    if (res.status === 400) expect(((await res.json()) as { code: string }).code).not.toBe("malformed_body");
+  });
+});
+
+describe("request limits", () => {
+  it("answers 413 for a body over 16 KiB", async () => {
+    await expectProblem(await call("POST", "/auth/login", { rawBody: JSON.stringify({ email: "a@example.test", password: longText(20_000) }) }), 413, "body_too_large");
+  });
+
+  it("answers 404 problem for an unknown API route", async () => {
+    await expectProblem(await call("GET", "/nope"), 404, "not_found");
+  });
+});

@@ -1,0 +1,58 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { generateSigningJwk, generateTokenSecret } from "./dev/secrets.ts";
+
+// Fresh per run: no key or secret is ever checked in, not even for tests.
+const jwtPrivateKey = generateSigningJwk();
+const tokenSecret = generateTokenSecret();
+
+export default defineConfig({
+  test: {
+    // The worker's per-request access log is noise in test output; warnings and errors still show.
+    onConsoleLog: (log) => !log.includes('"level":"info"'),
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                // Any Neon-style URL: the local endpoint ignores its host and uses its own database.
+                DATABASE_URL: "postgresql://app:app@db.localtest.me/app",
+                NEON_LOCAL_ENDPOINT: inject<string>("sqlEndpointUrl"),
+                JWT_PRIVATE_KEY: jwtPrivateKey,
+                JWT_ISSUER: "https://accounts.test",
+                JWT_AUDIENCE: "accounts-test",
+                TOKEN_SECRET: tokenSecret,
+                RESEND_API_KEY: "re_test_key",
+                RESEND_API_URL: inject<string>("mailCatcherUrl"),
+                MAIL_FROM: "Accounts <no-reply@accounts.test>",
+                APP_URL: "https://accounts.test",
+                REQUIRE_EMAIL_VERIFICATION: "true",
+                ADMIN_EMAILS: "admin@example.test",
+                TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),
+                TEST_MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["./test/setup/global-setup.ts"],
+          // Round-trip assertions read the endpoint's global request counter: one file at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
