@@ -23,11 +23,21 @@ async function main() {
   await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
 
   const overrides = OVERRIDABLE.filter((k) => process.env[k] !== undefined && process.env[k] !== devVars[k]);
+  // Its own process group, so stopping can take down wrangler and the workerd it starts, whatever
+  // signal reached us (a terminal's Ctrl-C or a supervisor's SIGTERM).
   const wrangler = spawn(
-    "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(DEV_PORTS.worker), ...overrides.flatMap((k) => ["--var", `${k}:${process.env[k]}`])],
-    { stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, ...WRANGLER_OFFLINE_ENV } },
+    "node_modules/.bin/wrangler",
+    ["dev", "--ip", "127.0.0.1", "--port", String(DEV_PORTS.worker), ...overrides.flatMap((k) => ["--var", `${k}:${process.env[k]}`])],
+    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...WRANGLER_OFFLINE_ENV }, detached: true },
   );
+  const wranglerExited = new Promise<void>((resolve) => wrangler.once("exit", () => resolve()));
+  const signalWrangler = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-wrangler.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
 
   console.log(`
   app + API     http://localhost:${DEV_PORTS.worker}        (API under /api/v1, docs at /docs and /redoc)
@@ -40,7 +50,10 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    wrangler.kill("SIGINT");
+    signalWrangler("SIGINT");
+    const forced = setTimeout(() => signalWrangler("SIGKILL"), 5000);
+    await wranglerExited;
+    clearTimeout(forced);
     await Promise.allSettled([catcher.close(), endpoint.close()]);
     process.exit(code);
   };

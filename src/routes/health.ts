@@ -29,8 +29,7 @@ export const healthRoutes = new OpenAPIHono<AppEnv>();
 
 healthRoutes.openapi(healthRoute, (c) => c.json({ status: "ok" as const, version: VERSION }, 200));
 
-// Deliberately independent of Deps: it needs only the database, and must work even if, say, the mail
-// settings are broken, so an operator can tell which part is down.
+// Needs only the database: it builds no Deps (no key import, no mailer), so it measures just the round trip.
 healthRoutes.openapi(dbHealthRoute, async (c) => {
   const config = getConfig(c.env);
   const started = performance.now();
