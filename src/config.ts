@@ -2,12 +2,12 @@ import { z } from "zod";
 import { ConfigError } from "./errors";
 import type { Env } from "./env";
 
-const seconds = (fallback: number) =>
+const seconds = (fallback: number, min = 1) =>
   z
     .string()
     .regex(/^\d+$/, "must be a whole number of seconds")
     .transform(Number)
-    .pipe(z.number().int().positive())
+    .pipe(z.number().int().min(min))
     .optional()
     .transform((v) => v ?? fallback);
 
@@ -51,6 +51,7 @@ const configSchema = z.object({
   ACCESS_TOKEN_TTL: seconds(30 * 60),
   REFRESH_TOKEN_TTL: seconds(7 * 24 * 3600),
   SESSION_MAX_AGE: seconds(30 * 24 * 3600),
+  REFRESH_REUSE_WINDOW: seconds(10, 0),
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   RESEND_API_KEY: z.string().min(1),
   RESEND_API_URL: z.string().url().default("https://api.resend.com"),
@@ -76,6 +77,8 @@ export interface Config {
   };
   refreshTtl: number;
   sessionMaxAge: number;
+  /** Seconds during which a just-rotated refresh token still yields the same successor (concurrent tabs). */
+  refreshReuseWindow: number;
   tokenSecret: string;
   mail: { apiKey: string; apiUrl: string; from: string };
   appUrl: string;
@@ -106,6 +109,7 @@ export function parseConfig(env: Env): Config {
     },
     refreshTtl: e.REFRESH_TOKEN_TTL,
     sessionMaxAge: e.SESSION_MAX_AGE,
+    refreshReuseWindow: e.REFRESH_REUSE_WINDOW,
     tokenSecret: e.TOKEN_SECRET,
     mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
     appUrl: e.APP_URL.replace(/\/+$/, ""),

@@ -10,6 +10,7 @@ export interface Env {
   ACCESS_TOKEN_TTL?: string;
   REFRESH_TOKEN_TTL?: string;
   SESSION_MAX_AGE?: string;
+  REFRESH_REUSE_WINDOW?: string;
   TOKEN_SECRET?: string;
   RESEND_API_KEY?: string;
   RESEND_API_URL?: string;

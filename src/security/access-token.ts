@@ -21,6 +21,8 @@ export async function signAccessToken(keys: KeySet, claims: AccessClaims, settin
   return new SignJWT({ sid: claims.sid, role: claims.role })
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: keys.kid, typ: "JWT" })
     .setSubject(claims.sub)
+    // Unique per token, so two tokens issued in the same second for one session still differ.
+    .setJti(crypto.randomUUID())
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
     .setIssuedAt(iat)

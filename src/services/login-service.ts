@@ -2,7 +2,7 @@ import type { ClientInfo, Deps } from "../context";
 import { AppError } from "../errors";
 import { findLoginCandidate, recordFailedLogin, recordSuccessfulLogin } from "../repositories/user-repository";
 import { hashPassword, spendDummyPasswordCheck, verifyPassword } from "../security/password";
-import { issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
+import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 const invalidCredentials = () => new AppError(401, "invalid_credentials", "The email or password is not correct.");
 
@@ -34,5 +34,5 @@ export async function login(deps: Deps, input: { email: string; password: string
   });
   // The account was deleted between the two statements.
   if (!user) throw invalidCredentials();
-  return issueTokens(deps, user, prepared);
+  return issueTokens(deps, user, grantOf(prepared));
 }

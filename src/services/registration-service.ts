@@ -11,7 +11,7 @@ import {
 import type { UserRecord } from "../repositories/user-record";
 import { CODE_MAX_ATTEMPTS, CODE_TTL_SECONDS, generateCode, hashCode } from "../security/one-time-code";
 import { hashPassword } from "../security/password";
-import { issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
+import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 export interface Registration {
   email: string;
@@ -79,7 +79,7 @@ export async function verifyEmail(deps: Deps, input: { email: string; code: stri
   });
   switch (outcome.kind) {
     case "verified":
-      return issueTokens(deps, outcome.user, prepared);
+      return issueTokens(deps, outcome.user, grantOf(prepared));
     case "expired":
       throw new AppError(400, "code_expired", "This code has expired. Request a new one.");
     case "exhausted":

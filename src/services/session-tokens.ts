@@ -40,12 +40,25 @@ export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession 
   };
 }
 
-export async function issueTokens(deps: Deps, user: UserRecord, prepared: PreparedSession): Promise<IssuedTokens> {
+/** What an access token and a TokenResponse need to know about the session they belong to. */
+export interface SessionGrant {
+  sessionId: string;
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+export const grantOf = (prepared: PreparedSession): SessionGrant => ({
+  sessionId: prepared.session.id,
+  refreshToken: prepared.refreshToken,
+  expiresAt: prepared.session.expiresAt,
+});
+
+export async function issueTokens(deps: Deps, user: UserRecord, grant: SessionGrant): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const { issuer, audience, accessTtl } = deps.config.jwt;
   const accessToken = await signAccessToken(
     deps.keys,
-    { sub: user.id, sid: prepared.session.id, role: user.role },
+    { sub: user.id, sid: grant.sessionId, role: user.role },
     { issuer, audience, ttlSeconds: accessTtl },
     now,
   );
@@ -53,7 +66,7 @@ export async function issueTokens(deps: Deps, user: UserRecord, prepared: Prepar
     user,
     accessToken,
     accessExpiresIn: accessTtl,
-    refreshToken: prepared.refreshToken,
-    refreshExpiresIn: Math.round((prepared.session.expiresAt.getTime() - now.getTime()) / 1000),
+    refreshToken: grant.refreshToken,
+    refreshExpiresIn: Math.max(0, Math.round((grant.expiresAt.getTime() - now.getTime()) / 1000)),
   };
 }

@@ -1,0 +1,143 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { sessionIsLive } from "./session-sql";
+import { toDate, toUserRecord, userColumns, type UserRecord } from "./user-record";
+
+export interface SessionRecord {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+}
+
+const SESSION_COLUMNS = sql.raw("s.id, s.user_agent, s.ip, s.created_at, s.last_used_at, s.expires_at");
+
+const toSessionRecord = (row: Record<string, unknown>): SessionRecord => ({
+  id: String(row.id),
+  userAgent: (row.user_agent as string | null) ?? null,
+  ip: (row.ip as string | null) ?? null,
+  createdAt: toDate(row.created_at),
+  lastUsedAt: toDate(row.last_used_at),
+  expiresAt: toDate(row.expires_at),
+});
+
+/** A session that is neither revoked nor past either of its expiries. */
+const live = (now: Date) =>
+  sql`s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz`;
+
+export type RotationOutcome =
+  | { kind: "rotated"; user: UserRecord; expiresAt: Date }
+  | { kind: "reused" }
+  | { kind: "invalid" };
+
+/**
+ * One statement, safe under any number of concurrent calls with the same token:
+ * - presented hash is current: rotate (current becomes previous, the successor's hash current);
+ * - presented hash is the previous one and the rotation is inside the window: leave it, the caller
+ *   answers with the same (derived) successor;
+ * - previous but outside the window: reuse, the session is revoked.
+ * Racing callers queue on the row lock; Postgres re-checks the WHERE on the row the winner wrote, so
+ * the losers see "previous, inside the window" and get the winner's successor instead of a second child.
+ */
+export async function rotateRefreshToken(
+  db: Database,
+  r: { sessionId: string; presentedHash: string; successorHash: string; now: Date; refreshTtl: number; reuseWindow: number },
+): Promise<RotationOutcome> {
+  const now = sql`${r.now}::timestamptz`;
+  const isCurrent = sql`s.refresh_hash = ${r.presentedHash}`;
+  const result = await db.execute(sql`
+    WITH touched AS (
+      UPDATE sessions s SET
+        previous_refresh_hash = CASE WHEN ${isCurrent} THEN s.refresh_hash ELSE s.previous_refresh_hash END,
+        rotated_at = CASE WHEN ${isCurrent} THEN ${now} ELSE s.rotated_at END,
+        refresh_hash = CASE WHEN ${isCurrent} THEN ${r.successorHash} ELSE s.refresh_hash END,
+        revoked_at = CASE WHEN NOT ${isCurrent} AND s.rotated_at <= ${now} - make_interval(secs => ${r.reuseWindow}::int)
+                          THEN ${now} END,
+        last_used_at = ${now},
+        expires_at = LEAST(${now} + make_interval(secs => ${r.refreshTtl}::int), s.absolute_expires_at)
+      WHERE s.id = ${r.sessionId}::uuid AND ${live(r.now)}
+        AND (${isCurrent} OR s.previous_refresh_hash = ${r.presentedHash})
+      RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${r.successorHash} AS has_successor
+    )
+    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userColumns("u")}
+    FROM touched t JOIN users u ON u.id = t.user_id`);
+  const row = result.rows[0];
+  if (!row) return { kind: "invalid" };
+  if (row.reused) return { kind: "reused" };
+  // Previous-token case after the successor itself was rotated again: no child to hand out.
+  if (!row.has_successor) return { kind: "invalid" };
+  return { kind: "rotated", user: toUserRecord(row), expiresAt: toDate(row.session_expires_at) };
+}
+
+/** Revokes the caller's own session. False when it was already over (the token is then dead too). */
+export async function revokeSession(db: Database, p: { userId: string; sessionId: string; now: Date }): Promise<boolean> {
+  const result = await db.execute(sql`
+    UPDATE sessions s SET revoked_at = ${p.now}::timestamptz
+    WHERE s.id = ${p.sessionId}::uuid AND s.user_id = ${p.userId}::uuid AND ${live(p.now)}
+    RETURNING s.id`);
+  return result.rows.length > 0;
+}
+
+/**
+ * Revokes the user's sessions: every one, or every one but the caller's, or just `targetId`, each
+ * only if the caller's own session is still live. Returns null when it is not (the caller is signed out).
+ */
+export async function revokeSessions(
+  db: Database,
+  p: { userId: string; sessionId: string; now: Date; scope: "all" | "others" | { targetId: string } },
+): Promise<number | null> {
+  const target =
+    p.scope === "all"
+      ? sql`true`
+      : p.scope === "others"
+        ? sql`s.id <> ${p.sessionId}::uuid`
+        : sql`s.id = ${p.scope.targetId}::uuid`;
+  const result = await db.execute(sql`
+    WITH caller AS (SELECT 1 WHERE ${sessionIsLive(p.userId, p.sessionId, p.now)}),
+    revoked AS (
+      UPDATE sessions s SET revoked_at = ${p.now}::timestamptz
+      WHERE s.user_id = ${p.userId}::uuid AND ${live(p.now)} AND ${target} AND EXISTS (SELECT 1 FROM caller)
+      RETURNING s.id
+    )
+    SELECT (SELECT count(*) FROM caller)::int AS caller_live, (SELECT count(*) FROM revoked)::int AS revoked`);
+  const row = result.rows[0]!;
+  return Number(row.caller_live) > 0 ? Number(row.revoked) : null;
+}
+
+/**
+ * The user's live sessions, newest first. The caller's own session is always among them while it is
+ * live, so an empty list means the caller is signed out: no separate liveness query is needed.
+ */
+export async function listLiveSessions(db: Database, p: { userId: string; sessionId: string; now: Date }): Promise<SessionRecord[]> {
+  const result = await db.execute(sql`
+    SELECT ${SESSION_COLUMNS} FROM sessions s
+    WHERE s.user_id = ${p.userId}::uuid AND ${live(p.now)} AND ${sessionIsLive(p.userId, p.sessionId, p.now)}
+    ORDER BY s.created_at DESC, s.id`);
+  return result.rows.map(toSessionRecord);
+}
+
+/** One of the user's live sessions; `callerLive` false means the caller is signed out. */
+export async function findLiveSession(
+  db: Database,
+  p: { userId: string; sessionId: string; now: Date; targetId: string },
+): Promise<{ callerLive: boolean; session: SessionRecord | null }> {
+  const result = await db.execute(sql`
+    SELECT ${sessionIsLive(p.userId, p.sessionId, p.now)} AS caller_live, ${SESSION_COLUMNS}
+    FROM (SELECT 1) AS one
+    LEFT JOIN sessions s ON s.id = ${p.targetId}::uuid AND s.user_id = ${p.userId}::uuid AND ${live(p.now)}`);
+  const row = result.rows[0]!;
+  return { callerLive: Boolean(row.caller_live), session: row.id ? toSessionRecord(row) : null };
+}
+
+/** Deletes sessions that can never be used again, and spent or expired codes. */
+export async function pruneExpired(db: Database, now: Date): Promise<{ sessions: number; codes: number }> {
+  const [sessions, codes] = await db.batch([
+    db.execute(sql`
+      DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ${now}::timestamptz
+        OR absolute_expires_at <= ${now}::timestamptz`),
+    db.execute(sql`DELETE FROM one_time_codes WHERE consumed_at IS NOT NULL OR expires_at <= ${now}::timestamptz`),
+  ]);
+  return { sessions: sessions.rowCount ?? 0, codes: codes.rowCount ?? 0 };
+}

@@ -1,0 +1,83 @@
+import type { Deps } from "../context";
+import { AppError, invalidToken } from "../errors";
+import {
+  findLiveSession,
+  listLiveSessions,
+  revokeSession,
+  revokeSessions,
+  rotateRefreshToken,
+  type SessionRecord,
+} from "../repositories/session-repository";
+import type { AccessClaims } from "../security/access-token";
+import { formatRefreshToken, hashRefreshSecret, parseRefreshToken, successorOf } from "../security/refresh-token";
+import { issueTokens, type IssuedTokens } from "./session-tokens";
+
+const invalidRefresh = () => new AppError(401, "invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
+
+/**
+ * Rotates a refresh token in one round trip. The successor is derived from the presented token with
+ * an HMAC, so a parent presented again inside the reuse window (two tabs refreshing at once) gets
+ * the very same child without any token being stored in plaintext.
+ */
+export async function refreshSession(deps: Deps, presented: string): Promise<IssuedTokens> {
+  const parent = parseRefreshToken(presented);
+  if (!parent) throw invalidRefresh();
+  const { tokenSecret, refreshTtl, refreshReuseWindow } = deps.config;
+  const child = successorOf(tokenSecret, parent);
+  const now = deps.clock.now();
+  const outcome = await rotateRefreshToken(deps.db, {
+    sessionId: parent.sessionId,
+    presentedHash: hashRefreshSecret(tokenSecret, parent.secret),
+    successorHash: hashRefreshSecret(tokenSecret, child.secret),
+    now,
+    refreshTtl,
+    reuseWindow: refreshReuseWindow,
+  });
+  if (outcome.kind === "reused") {
+    throw new AppError(401, "refresh_token_reused", "This refresh token was already used; the session has been revoked. Sign in again.");
+  }
+  if (outcome.kind === "invalid") throw invalidRefresh();
+  return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt });
+}
+
+const principal = (deps: Deps, caller: AccessClaims) => ({ userId: caller.sub, sessionId: caller.sid, now: deps.clock.now() });
+
+const signedOut = () => invalidToken("This session has ended. Sign in again.");
+
+export async function logout(deps: Deps, caller: AccessClaims): Promise<void> {
+  if (!(await revokeSession(deps.db, principal(deps, caller)))) throw signedOut();
+}
+
+export async function logoutEverywhere(deps: Deps, caller: AccessClaims): Promise<void> {
+  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "all" })) === null) throw signedOut();
+}
+
+export async function revokeOtherSessions(deps: Deps, caller: AccessClaims): Promise<void> {
+  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "others" })) === null) throw signedOut();
+}
+
+// Another user's session and a missing one answer alike, so session ids cannot be probed.
+const noSuchSession = () => new AppError(404, "session_not_found", "No such session.");
+
+export async function revokeOneSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<void> {
+  const revoked = await revokeSessions(deps.db, { ...principal(deps, caller), scope: { targetId } });
+  if (revoked === null) throw signedOut();
+  if (revoked === 0) throw noSuchSession();
+}
+
+export interface SessionView extends SessionRecord {
+  current: boolean;
+}
+
+export async function listSessions(deps: Deps, caller: AccessClaims): Promise<SessionView[]> {
+  const sessions = await listLiveSessions(deps.db, principal(deps, caller));
+  if (sessions.length === 0) throw signedOut();
+  return sessions.map((s) => ({ ...s, current: s.id === caller.sid }));
+}
+
+export async function getSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<SessionView> {
+  const { callerLive, session } = await findLiveSession(deps.db, { ...principal(deps, caller), targetId });
+  if (!callerLive) throw signedOut();
+  if (!session) throw noSuchSession();
+  return { ...session, current: session.id === caller.sid };
+}
