@@ -10,6 +10,8 @@ import { validationHook } from "./http/validation";
 import { authRoutes } from "./routes/auth";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { oauthTokenRoutes } from "./routes/oauth-token";
+import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 import { wellKnownRoutes } from "./routes/well-known";
 import { VERSION } from "./version";
@@ -35,9 +37,15 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
     servers: [{ url: "/api/v1" }],
   });
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
+    type: "oauth2",
+    flows: { password: { tokenUrl: "/api/v1/auth/token", refreshUrl: "/api/v1/auth/token", scopes: {} } },
+  });
   api.use("*", provideDeps({ clock }));
   api.route("/", authRoutes);
+  api.route("/", oauthTokenRoutes);
   api.route("/", userRoutes);
+  api.route("/", sessionRoutes);
 
   app.route("/api/v1", api);
   // Load balancers probe the bare path; it is the same handler as /api/v1/health.

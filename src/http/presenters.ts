@@ -1,4 +1,5 @@
 import type { UserRecord } from "../repositories/user-record";
+import type { SessionView } from "../services/session-service";
 import type { IssuedTokens } from "../services/session-tokens";
 
 export const toUserOut = (u: UserRecord) => ({
@@ -19,4 +20,14 @@ export const toTokenResponse = (t: IssuedTokens) => ({
   refresh_token: t.refreshToken,
   refresh_expires_in: t.refreshExpiresIn,
   user: toUserOut(t.user),
+});
+
+export const toSessionOut = (s: SessionView) => ({
+  id: s.id,
+  current: s.current,
+  user_agent: s.userAgent,
+  ip: s.ip,
+  created_at: s.createdAt.toISOString(),
+  last_used_at: s.lastUsedAt.toISOString(),
+  expires_at: s.expiresAt.toISOString(),
 });

@@ -1,12 +1,16 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
+import { requireBearer } from "../http/auth";
 import { clientInfo } from "../http/client-info";
+import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie } from "../http/refresh-cookie";
 import { toTokenResponse, toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { Accepted, inputProblems, json, jsonBody, problem, TokenResponse, UserOut } from "../schemas/responses";
+import { AppError } from "../errors";
+import { Accepted, bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, TokenResponse, UserOut } from "../schemas/responses";
 import { Code, Email, FullName, Password, Username } from "../schemas/fields";
 import { login } from "../services/login-service";
 import { register, resendVerification, verifyEmail } from "../services/registration-service";
+import { logout, logoutEverywhere, refreshSession } from "../services/session-service";
 
 const RegisterIn = z
   .strictObject({ email: Email, password: Password, full_name: FullName.optional(), username: Username.optional() })
@@ -14,6 +18,9 @@ const RegisterIn = z
 const LoginIn = z.strictObject({ email: Email, password: z.string().min(1).max(1024) }).openapi("LoginIn");
 const VerifyIn = z.strictObject({ email: Email, code: Code }).openapi("VerifyIn");
 const EmailIn = z.strictObject({ email: Email }).openapi("EmailIn");
+const RefreshIn = z
+  .strictObject({ refresh_token: z.string().min(1).max(200).optional() })
+  .openapi("RefreshIn", { description: "Omit the body (or the field) to use the HttpOnly refresh cookie instead." });
 
 // Identical bytes whatever the address's state, so the answer reveals nothing about who has an account.
 const ACCEPTED = { status: "accepted", detail: "If the address can receive mail, a message is on its way." } as const;
@@ -69,6 +76,43 @@ const loginRoute = createRoute({
   },
 });
 
+const refreshRoute = createRoute({
+  method: "post",
+  path: "/auth/refresh",
+  tags: ["auth"],
+  summary: "Exchange a refresh token for a new pair (rotation)",
+  description:
+    "Every use rotates the token. Presenting the previous token again within the reuse window returns the same successor; after it, the session is revoked.",
+  request: { body: { required: false, content: { "application/json": { schema: RefreshIn } } } },
+  responses: {
+    200: json(TokenResponse, "A new access token and the successor refresh token (also set as the cookie)."),
+    401: problem("`invalid_token` (unknown, expired or revoked) or `refresh_token_reused` (the session is now revoked)."),
+    403: problem("`cross_site_request`: the cookie was sent from another site."),
+    ...inputProblems,
+  },
+});
+
+
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags: ["auth"],
+  summary: "Sign out this session",
+  security: bearerSecurity,
+  middleware: [requireBearer()] as const,
+  responses: { 204: { description: "This session is revoked; its tokens stop working at once." }, ...signedInProblems },
+});
+
+const logoutAllRoute = createRoute({
+  method: "post",
+  path: "/auth/logout/all",
+  tags: ["auth"],
+  summary: "Sign out every session of this user",
+  security: bearerSecurity,
+  middleware: [requireBearer()] as const,
+  responses: { 204: { description: "Every session is revoked." }, ...signedInProblems },
+});
+
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 for (const route of [registerRoute, { ...registerRoute, path: "/users", summary: "Create an account (alias of /auth/register)" }]) {
@@ -86,6 +130,7 @@ for (const route of [registerRoute, { ...registerRoute, path: "/users", summary:
 
 authRoutes.openapi(verifyRoute, async (c) => {
   const tokens = await verifyEmail(c.get("deps"), c.req.valid("json"), clientInfo(c));
+  setRefreshCookie(c, tokens);
   return c.json(toTokenResponse(tokens), 200);
 });
 
@@ -97,6 +142,27 @@ authRoutes.openapi(resendRoute, async (c) => {
 for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary: "Sign in (alias of /auth/login)" }]) {
   authRoutes.openapi(route, async (c) => {
     const tokens = await login(c.get("deps"), c.req.valid("json"), clientInfo(c));
+    setRefreshCookie(c, tokens);
     return c.json(toTokenResponse(tokens), 200);
   });
 }
+
+authRoutes.openapi(refreshRoute, async (c) => {
+  const presented = c.req.valid("json").refresh_token ?? refreshTokenFromCookie(c);
+  if (!presented) throw new AppError(401, "invalid_token", "Send a refresh_token, or the refresh cookie.");
+  const tokens = await refreshSession(c.get("deps"), presented);
+  setRefreshCookie(c, tokens);
+  return c.json(toTokenResponse(tokens), 200);
+});
+
+authRoutes.openapi(logoutRoute, async (c) => {
+  clearRefreshCookie(c);
+  await logout(c.get("deps"), c.get("caller"));
+  return c.body(null, 204);
+});
+
+authRoutes.openapi(logoutAllRoute, async (c) => {
+  clearRefreshCookie(c);
+  await logoutEverywhere(c.get("deps"), c.get("caller"));
+  return c.body(null, 204);
+});

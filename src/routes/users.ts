@@ -4,7 +4,7 @@ import { requireBearer } from "../http/auth";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { FullName, Username } from "../schemas/fields";
-import { inputProblems, json, jsonBody, problem, UserOut } from "../schemas/responses";
+import { bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
 
 const ProfileUpdate = z
@@ -12,17 +12,15 @@ const ProfileUpdate = z
   .openapi("ProfileUpdate");
 const PasswordConfirmation = z.strictObject({ password: z.string().min(1).max(1024) }).openapi("PasswordConfirmation");
 
-const bearer = [{ bearerAuth: [] }];
-const unauthorized = { 401: problem("`invalid_token`: missing, invalid or expired token, or the session has ended.") };
 
 const getMeRoute = createRoute({
   method: "get",
   path: "/users/me",
   tags: ["users"],
   summary: "The signed-in user",
-  security: bearer,
+  security: bearerSecurity,
   middleware: [requireBearer()] as const,
-  responses: { 200: json(UserOut, "The user."), ...unauthorized },
+  responses: { 200: json(UserOut, "The user."), ...signedInProblems },
 });
 
 const updateMeRoute = createRoute({
@@ -30,10 +28,10 @@ const updateMeRoute = createRoute({
   path: "/users/me",
   tags: ["users"],
   summary: "Change full name or username (absent: unchanged, null: cleared)",
-  security: bearer,
+  security: bearerSecurity,
   middleware: [requireBearer()] as const,
   request: { body: jsonBody(ProfileUpdate) },
-  responses: { 200: json(UserOut, "The updated user."), 409: problem("`username_taken`."), ...unauthorized, ...inputProblems },
+  responses: { 200: json(UserOut, "The updated user."), 409: problem("`username_taken`."), ...signedInProblems, ...inputProblems },
 });
 
 const deleteMeRoute = createRoute({
@@ -41,10 +39,10 @@ const deleteMeRoute = createRoute({
   path: "/users/me",
   tags: ["users"],
   summary: "Delete the account (password required); sessions and codes go with it",
-  security: bearer,
+  security: bearerSecurity,
   middleware: [requireBearer()] as const,
   request: { body: jsonBody(PasswordConfirmation) },
-  responses: { 204: { description: "Deleted." }, 403: problem("`invalid_password`."), ...unauthorized, ...inputProblems },
+  responses: { 204: { description: "Deleted." }, 403: problem("`invalid_password`."), ...signedInProblems, ...inputProblems },
 });
 
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -62,3 +62,10 @@ export const inputProblems = {
   415: problem("Content type is not application/json."),
   422: problem("A field is missing, malformed or unknown; `errors` names each one."),
 } as const;
+
+/** Either scheme works for the API; Swagger UI's Authorize button uses the OAuth2 password flow. */
+export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { oauth2: [] }];
+
+export const signedInProblems = {
+  401: problem("`invalid_token`: missing, invalid or expired token, or the session has ended."),
+} as const;

@@ -1,0 +1,117 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { AppError } from "../errors";
+import type { AppEnv } from "../http/app-env";
+import { clientInfo } from "../http/client-info";
+import { Email } from "../schemas/fields";
+import { json } from "../schemas/responses";
+import { login } from "../services/login-service";
+import { refreshSession } from "../services/session-service";
+import type { IssuedTokens } from "../services/session-tokens";
+
+// RFC 6749 §4.3 (password) and §6 (refresh). Client credentials, if a client sends them, are
+// ignored: this is a public client's endpoint and scopes are not used.
+const optional = { scope: z.string().max(1000).optional(), client_id: z.string().max(200).optional(), client_secret: z.string().max(200).optional() };
+const TokenRequest = z
+  .discriminatedUnion("grant_type", [
+    z.object({ grant_type: z.literal("password"), username: z.string().min(1).max(254), password: z.string().min(1).max(1024), ...optional }),
+    z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string().min(1).max(200), ...optional }),
+  ])
+  .openapi("TokenRequest");
+
+const OAuthTokens = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal("bearer"),
+    expires_in: z.number().int(),
+    refresh_token: z.string(),
+    refresh_expires_in: z.number().int(),
+  })
+  .openapi("OAuthTokenResponse");
+
+const OAuthError = z
+  .object({
+    error: z.enum(["invalid_request", "invalid_grant", "unsupported_grant_type"]),
+    error_description: z.string(),
+  })
+  .openapi("OAuthError");
+
+type OAuthErrorCode = z.infer<typeof OAuthError>["error"];
+
+const tokenRoute = createRoute({
+  method: "post",
+  path: "/auth/token",
+  tags: ["auth"],
+  summary: "OAuth 2.0 token endpoint (password and refresh_token grants)",
+  request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequest } } } },
+  responses: {
+    200: json(OAuthTokens, "RFC 6749 §5.1 access token response."),
+    400: json(OAuthError, "RFC 6749 §5.2 error response."),
+  },
+});
+
+// RFC 6749 §5.1: token responses must not be cached.
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+const oauthError = (c: Context<AppEnv>, error: OAuthErrorCode, description: string) =>
+  c.json({ error, error_description: description }, 400, NO_STORE);
+
+// What the JSON API reports as its own error codes, the token endpoint reports as invalid_grant.
+const INVALID_GRANT = new Set(["invalid_credentials", "email_not_verified", "invalid_token", "refresh_token_reused"]);
+
+async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | string> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return "Send the request as application/x-www-form-urlencoded.";
+  const params = new URLSearchParams(await c.req.text());
+  const form: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (key in form) return `Parameter '${key}' is repeated.`;
+    form[key] = value;
+  }
+  return form;
+}
+
+export const oauthTokenRoutes = new OpenAPIHono<AppEnv>();
+
+// Registered for the document only; the handler parses with the same schema itself so that every
+// failure, content type included, is answered in RFC 6749's error format rather than problem+json.
+oauthTokenRoutes.openAPIRegistry.registerPath(tokenRoute);
+
+oauthTokenRoutes.post(tokenRoute.path, async (c) => {
+  const form = await readForm(c);
+  if (typeof form === "string") return oauthError(c, "invalid_request", form);
+  if (!form.grant_type) return oauthError(c, "invalid_request", "Parameter 'grant_type' is required.");
+  if (form.grant_type !== "password" && form.grant_type !== "refresh_token") {
+    return oauthError(c, "unsupported_grant_type", "Supported grant types: password, refresh_token.");
+  }
+  const parsed = TokenRequest.safeParse(form);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? "request");
+    return oauthError(c, "invalid_request", `Parameter '${field}' is missing or malformed.`);
+  }
+  let tokens: IssuedTokens;
+  try {
+    const request = parsed.data;
+    if (request.grant_type === "password") {
+      const email = Email.safeParse(request.username);
+      if (!email.success) return oauthError(c, "invalid_grant", "The email or password is not correct.");
+      tokens = await login(c.get("deps"), { email: email.data, password: request.password }, clientInfo(c));
+    } else {
+      tokens = await refreshSession(c.get("deps"), request.refresh_token);
+    }
+  } catch (err) {
+    if (err instanceof AppError && INVALID_GRANT.has(err.code)) return oauthError(c, "invalid_grant", err.detail);
+    throw err;
+  }
+  return c.json(
+    {
+      access_token: tokens.accessToken,
+      token_type: "bearer" as const,
+      expires_in: tokens.accessExpiresIn,
+      refresh_token: tokens.refreshToken,
+      refresh_expires_in: tokens.refreshExpiresIn,
+    },
+    200,
+    NO_STORE,
+  );
+});

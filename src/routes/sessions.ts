@@ -1,0 +1,80 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env";
+import { requireBearer } from "../http/auth";
+import { toSessionOut } from "../http/presenters";
+import { validationHook } from "../http/validation";
+import { bearerSecurity, json, problem, signedInProblems } from "../schemas/responses";
+import { getSession, listSessions, revokeOneSession, revokeOtherSessions } from "../services/session-service";
+
+const SessionOut = z
+  .object({
+    id: z.string().uuid(),
+    current: z.boolean().openapi({ description: "True for the session the request's access token belongs to." }),
+    user_agent: z.string().nullable(),
+    ip: z.string().nullable(),
+    created_at: z.string().datetime(),
+    last_used_at: z.string().datetime(),
+    expires_at: z.string().datetime(),
+  })
+  .openapi("SessionOut");
+
+const SessionId = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+const common = {
+  tags: ["sessions"],
+  security: bearerSecurity,
+  middleware: requireBearer(),
+};
+const notFound = { 404: problem("`session_not_found`: no such live session of yours."), 422: problem("The id is not a UUID.") };
+
+const listRoute = createRoute({
+  ...common,
+  method: "get",
+  path: "/sessions",
+  summary: "The user's live sessions, newest first",
+  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's."), ...signedInProblems },
+});
+
+const getRoute = createRoute({
+  ...common,
+  method: "get",
+  path: "/sessions/{id}",
+  summary: "One of the user's sessions",
+  request: { params: SessionId },
+  responses: { 200: json(SessionOut, "The session."), ...signedInProblems, ...notFound },
+});
+
+const deleteRoute = createRoute({
+  ...common,
+  method: "delete",
+  path: "/sessions/{id}",
+  summary: "Revoke one of the user's sessions",
+  request: { params: SessionId },
+  responses: { 204: { description: "Revoked; its tokens stop working at once." }, ...signedInProblems, ...notFound },
+});
+
+const deleteOthersRoute = createRoute({
+  ...common,
+  method: "delete",
+  path: "/sessions",
+  summary: "Revoke every session but the current one",
+  responses: { 204: { description: "Revoked." }, ...signedInProblems },
+});
+
+export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+sessionRoutes.openapi(listRoute, async (c) => c.json((await listSessions(c.get("deps"), c.get("caller"))).map(toSessionOut), 200));
+
+sessionRoutes.openapi(getRoute, async (c) =>
+  c.json(toSessionOut(await getSession(c.get("deps"), c.get("caller"), c.req.valid("param").id)), 200),
+);
+
+sessionRoutes.openapi(deleteRoute, async (c) => {
+  await revokeOneSession(c.get("deps"), c.get("caller"), c.req.valid("param").id);
+  return c.body(null, 204);
+});
+
+sessionRoutes.openapi(deleteOthersRoute, async (c) => {
+  await revokeOtherSessions(c.get("deps"), c.get("caller"));
+  return c.body(null, 204);
+});
