@@ -18,11 +18,21 @@ const ROUTES = [
   ["patch", "/users/me"],
   ["put", "/users/me"],
   ["delete", "/users/me"],
+  ["post", "/auth/refresh"],
+  ["post", "/auth/token"],
+  ["post", "/auth/logout"],
+  ["post", "/auth/logout/all"],
+  ["get", "/sessions"],
+  ["delete", "/sessions"],
+  ["get", "/sessions/{id}"],
+  ["delete", "/sessions/{id}"],
   ["get", "/health"],
   ["get", "/health/db"],
 ] as const;
 
-const WITH_BODY = new Set(["post", "patch", "put", "delete"]);
+// Routes whose request has a JSON body (the others take none, a path parameter, or a form).
+const WITH_JSON_BODY = new Set(["post /auth/register", "post /users", "post /auth/verify", "post /auth/verify/resend", "post /auth/login",
+  "post /users/login", "patch /users/me", "put /users/me", "delete /users/me", "post /auth/refresh"]);
 
 describe("GET /api/v1/openapi.json", () => {
   it("is OpenAPI 3.1 listing every route with request and response schemas", async () => {
@@ -34,10 +44,13 @@ describe("GET /api/v1/openapi.json", () => {
       const op = doc.paths[path]?.[method];
       expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
       expect(Object.keys(op!.responses).length).toBeGreaterThan(0);
-      if (WITH_BODY.has(method)) expect(op!.requestBody?.content["application/json"]?.schema, `${method} ${path} body`).toBeDefined();
+      if (WITH_JSON_BODY.has(`${method} ${path}`)) expect(op!.requestBody?.content["application/json"]?.schema, `${method} ${path} body`).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["UserOut", "TokenResponse", "Problem", "RegisterIn"]));
     expect(doc.components.securitySchemes.bearerAuth).toBeDefined();
+    expect(doc.paths["/auth/token"]!.post!.requestBody!.content["application/x-www-form-urlencoded"]?.schema).toBeDefined();
+    // Swagger UI's Authorize button: an OAuth2 password flow against our token endpoint.
+    expect(doc.components.securitySchemes.oauth2).toMatchObject({ type: "oauth2", flows: { password: { tokenUrl: "/api/v1/auth/token" } } });
   });
 });
 

@@ -1,5 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
+import { createApp } from "../../src/app";
+import type { Clock } from "../../src/clock";
 
 export const ORIGIN = "https://accounts.test";
 export const PASSWORD = "correct horse battery staple";
@@ -12,15 +14,35 @@ export interface CallOptions {
   rawBody?: string;
 }
 
-/** One HTTP request into the worker, the way a client sends it. */
-export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+function buildRequest(method: string, path: string, opts: CallOptions): Request {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
-  return SELF.fetch(`${ORIGIN}${path.startsWith("/api") || path.startsWith("/.") || path.startsWith("/docs") || path.startsWith("/redoc") || path.startsWith("/health") ? path : `/api/v1${path}`}`, { method, headers, body });
+  // API paths may be given relative to /api/v1; anything starting with /api, /. or a top-level page is taken as is.
+  const url = /^\/(api|\.well-known|docs|redoc|health)/.test(path) ? `${ORIGIN}${path}` : `${ORIGIN}/api/v1${path}`;
+  return new Request(url, { method, headers, body });
+}
+
+/** One HTTP request into the deployed worker (its default export), the way a client sends it. */
+export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  return SELF.fetch(buildRequest(method, path, opts));
+}
+
+/**
+ * A worker built with a fixed clock (or other bindings), called through its fetch handler with
+ * background work (mail) awaited, for tests about time.
+ */
+export function clockedWorker(clock: Clock, bindings: object = env) {
+  const app = createApp({ clock });
+  return async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(buildRequest(method, path, opts), bindings, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
 }
 
 export const uniqueEmail = (tag = "user") => `${tag}-${crypto.randomUUID().slice(0, 12)}@example.test`;
@@ -63,17 +85,30 @@ export interface TokenBody {
   user: { id: string; email: string; role: string; email_verified: boolean; full_name: string | null; username: string | null };
 }
 
+type Caller = (method: string, path: string, opts?: CallOptions) => Promise<Response>;
+
 /** Registers, reads the code from the catcher, verifies: a signed-in, verified user. */
-export async function createVerifiedUser(overrides: { email?: string; password?: string; full_name?: string; username?: string } = {}) {
+export async function createVerifiedUser(
+  overrides: { email?: string; password?: string; full_name?: string; username?: string } = {},
+  via: Caller = call,
+) {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? PASSWORD;
-  const reg = await call("POST", "/auth/register", { body: { ...overrides, email, password } });
+  const reg = await via("POST", "/auth/register", { body: { ...overrides, email, password } });
   expect(reg.status).toBe(202);
   const code = await codeFromMail(email);
-  const res = await call("POST", "/auth/verify", { body: { email, code } });
+  const res = await via("POST", "/auth/verify", { body: { email, code } });
   expect(res.status).toBe(200);
   const tokens = (await res.json()) as TokenBody;
-  return { email, password, tokens, token: tokens.access_token };
+  return { email, password, tokens, token: tokens.access_token, refreshToken: tokens.refresh_token };
+}
+
+/** Signs in again: a second session for the same user. */
+export async function signIn(email: string, password = PASSWORD, via: Caller = call, headers: Record<string, string> = {}) {
+  const res = await via("POST", "/auth/login", { body: { email, password }, headers });
+  expect(res.status).toBe(200);
+  const tokens = (await res.json()) as TokenBody;
+  return { tokens, token: tokens.access_token, refreshToken: tokens.refresh_token };
 }
 
 /** How many SQL requests (single statements or batches) the worker sent while `fn` ran. */

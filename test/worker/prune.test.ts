@@ -1,0 +1,30 @@
+import { createScheduledController, env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { call, countRows, createVerifiedUser, signIn } from "./helpers";
+
+const runCron = (at: Date) => worker.scheduled(createScheduledController({ scheduledTime: at.getTime(), cron: "23 * * * *" }), env);
+
+const sessionsOf = (userId: string) => countRows("select count(*) from sessions where user_id = $1", [userId]);
+
+describe("the scheduled pruning job", () => {
+  it("deletes revoked sessions and used codes, keeping live ones", async () => {
+    const { email, tokens, token } = await createVerifiedUser();
+    const second = await signIn(email);
+    expect((await call("POST", "/auth/logout", { token: second.token })).status).toBe(204);
+    expect(await sessionsOf(tokens.user.id)).toBe(2);
+
+    await runCron(new Date());
+    expect(await sessionsOf(tokens.user.id)).toBe(1);
+    expect(await countRows("select count(*) from one_time_codes where user_id = $1", [tokens.user.id])).toBe(0);
+    expect((await call("GET", "/users/me", { token })).status).toBe(200);
+  });
+
+  it("deletes sessions once they have expired", async () => {
+    const { tokens } = await createVerifiedUser();
+    await runCron(new Date(Date.now() + 24 * 3600 * 1000));
+    expect(await sessionsOf(tokens.user.id)).toBe(1);
+    await runCron(new Date(Date.now() + 8 * 24 * 3600 * 1000));
+    expect(await sessionsOf(tokens.user.id)).toBe(0);
+  });
+});
