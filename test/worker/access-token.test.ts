@@ -1,9 +1,8 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { importJWK, SignJWT, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import { fixedClock } from "../../src/clock";
-import { call, createVerifiedUser, expectProblem, ORIGIN } from "./helpers";
+import { fixedClock, systemClock } from "../../src/clock";
+import { call, workerWith, createVerifiedUser, expectProblem } from "./helpers";
 
 const privateJwk = JSON.parse(env.JWT_PRIVATE_KEY!) as JWK & { kid: string };
 const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -79,11 +78,10 @@ describe("access tokens on GET /users/me", () => {
     const { token } = await createVerifiedUser();
     const exp = claimsOf(token).exp as number;
     const clock = fixedClock(new Date(exp * 1000 - 1000));
-    const app = createApp({ clock });
-    const req = () => new Request(`${ORIGIN}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect((await app.fetch(req(), env, createExecutionContext())).status).toBe(200);
+    const worker = workerWith(clock);
+    expect((await worker("GET", "/users/me", { token })).status).toBe(200);
     clock.advance(2000);
-    await expectProblem(await app.fetch(req(), env, createExecutionContext()), 401, "invalid_token");
+    await expectProblem(await worker("GET", "/users/me", { token }), 401, "invalid_token");
   });
 
   it("accepts tokens from an older key listed in JWT_PUBLIC_KEYS and publishes both keys", async () => {
@@ -92,10 +90,9 @@ describe("access tokens on GET /users/me", () => {
     const nextJwk = { ...(await crypto.subtle.exportKey("jwk", next.privateKey)), kid: "next-key" };
     const { d: _d, ...oldPublic } = privateJwk;
     const rotatedEnv = { ...env, JWT_PRIVATE_KEY: JSON.stringify(nextJwk), JWT_PUBLIC_KEYS: JSON.stringify([oldPublic]) };
-    const app = createApp();
-    const res = await app.fetch(new Request(`${ORIGIN}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } }), rotatedEnv, createExecutionContext());
-    expect(res.status).toBe(200);
-    const jwks = (await (await app.fetch(new Request(`${ORIGIN}/.well-known/jwks.json`), rotatedEnv, createExecutionContext())).json()) as { keys: JWK[] };
+    const rotated = workerWith(systemClock, rotatedEnv);
+    expect((await rotated("GET", "/users/me", { token })).status).toBe(200);
+    const jwks = (await (await rotated("GET", "/.well-known/jwks.json")).json()) as { keys: JWK[] };
     expect(jwks.keys.map((k) => k.kid)).toEqual(["next-key", privateJwk.kid]);
     expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
   });

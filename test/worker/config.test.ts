@@ -1,11 +1,9 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import { ORIGIN, expectProblem } from "./helpers";
+import { systemClock } from "../../src/clock";
+import { workerWith, expectProblem } from "./helpers";
 
-const app = createApp();
-const get = (bindings: Record<string, unknown>) =>
-  app.fetch(new Request(`${ORIGIN}/api/v1/users/me`), bindings, createExecutionContext());
+const get = (bindings: object) => workerWith(systemClock, bindings)("GET", "/users/me");
 
 describe("configuration", () => {
   it("names a missing secret in a clear 500, without leaking any value", async () => {

@@ -35,7 +35,7 @@ export function call(method: string, path: string, opts: CallOptions = {}): Prom
  * A worker built with a fixed clock (or other bindings), called through its fetch handler with
  * background work (mail) awaited, for tests about time.
  */
-export function clockedWorker(clock: Clock, bindings: object = env) {
+export function workerWith(clock: Clock, bindings: object = env) {
   const app = createApp({ clock });
   return async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
     const ctx = createExecutionContext();

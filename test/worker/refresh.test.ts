@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock";
-import { call, clockedWorker, createVerifiedUser, expectProblem, roundTrips, signIn, type TokenBody } from "./helpers";
+import { call, workerWith, createVerifiedUser, expectProblem, roundTrips, signIn, type TokenBody } from "./helpers";
 
 const refresh = (refresh_token: string, via = call) => via("POST", "/auth/refresh", { body: { refresh_token } });
 const tokensOf = async (res: Response) => {
@@ -35,7 +35,7 @@ describe("POST /auth/refresh", () => {
 
   it("revokes the session when the parent comes back after the window; the child then dies too", async () => {
     const clock = fixedClock("2026-11-22T10:00:00Z");
-    const worker = clockedWorker(clock);
+    const worker = workerWith(clock);
     const { email } = await createVerifiedUser();
     const { refreshToken: parent } = await signIn(email, undefined, worker);
     const child = await tokensOf(await refresh(parent, worker));
@@ -61,7 +61,7 @@ describe("POST /auth/refresh", () => {
 
   it("refuses expired sessions and enforces the absolute lifetime even when refreshed daily", async () => {
     const clock = fixedClock("2026-11-22T10:00:00Z");
-    const worker = clockedWorker(clock);
+    const worker = workerWith(clock);
     const { email } = await createVerifiedUser();
     const idle = await signIn(email, undefined, worker);
     clock.advance(7 * 24 * 3600 * 1000 + 1000);

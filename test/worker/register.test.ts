@@ -1,7 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import { call, codeFromMail, countRows, createVerifiedUser, expectProblem, mailsTo, ORIGIN, PASSWORD, roundTrips, uniqueEmail } from "./helpers";
+import { systemClock } from "../../src/clock";
+import { call, workerWith, codeFromMail, countRows, createVerifiedUser, expectProblem, mailsTo, PASSWORD, roundTrips, uniqueEmail } from "./helpers";
 
 const register = (body: Record<string, unknown>, path = "/auth/register") => call("POST", path, { body });
 
@@ -86,17 +86,8 @@ describe("POST /auth/register (verification on)", () => {
 
 describe("POST /auth/register (verification off)", () => {
   const simpleEnv = { ...env, REQUIRE_EMAIL_VERIFICATION: "false" };
-  const app = createApp();
-  const send = async (path: string, body: unknown) => {
-    const ctx = createExecutionContext();
-    const res = await app.fetch(
-      new Request(`${ORIGIN}/api/v1${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-      simpleEnv,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return res;
-  };
+  const simple = workerWith(systemClock, simpleEnv);
+  const send = (path: string, body: unknown) => simple("POST", path, { body });
 
   it("creates the user at once (201) and lets them log in", async () => {
     const email = uniqueEmail("simple");
@@ -116,12 +107,9 @@ describe("POST /auth/register (verification off)", () => {
   });
 
   it("grants admin to ADMIN_EMAILS", async () => {
-    const email = `admin-${crypto.randomUUID().slice(0, 8)}@example.test`;
-    const res = await app.fetch(
-      new Request(`${ORIGIN}/api/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: PASSWORD }) }),
-      { ...simpleEnv, ADMIN_EMAILS: `someone@else.test, ${email.toUpperCase()}` },
-      createExecutionContext(),
-    );
+    const email = uniqueEmail("admin");
+    const adminWorker = workerWith(systemClock, { ...simpleEnv, ADMIN_EMAILS: `someone@else.test, ${email.toUpperCase()}` });
+    const res = await adminWorker("POST", "/auth/register", { body: { email, password: PASSWORD } });
     expect(((await res.json()) as { user: { role: string } }).user.role).toBe("admin");
   });
 });

@@ -1,8 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
 import { fixedClock } from "../../src/clock";
-import { call, codeFromMail, countRows, expectProblem, mailsTo, ORIGIN, PASSWORD, roundTrips, uniqueEmail, type TokenBody } from "./helpers";
+import { call, workerWith, codeFromMail, countRows, expectProblem, mailsTo, PASSWORD, roundTrips, uniqueEmail, type TokenBody } from "./helpers";
 
 async function registered(email = uniqueEmail("verify")) {
   expect((await call("POST", "/auth/register", { body: { email, password: PASSWORD } })).status).toBe(202);
@@ -53,17 +52,8 @@ describe("POST /auth/verify", () => {
 
 describe("verification codes and time", () => {
   const clock = fixedClock("2026-11-22T12:00:00Z");
-  const app = createApp({ clock });
-  const send = async (path: string, body: unknown, bindings: typeof env = env) => {
-    const ctx = createExecutionContext();
-    const res = await app.fetch(
-      new Request(`${ORIGIN}/api/v1${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-      bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return res;
-  };
+  const worker = workerWith(clock);
+  const send = (path: string, body: unknown, via = worker) => via("POST", path, { body });
 
   it("refuses a code after 15 minutes with code_expired", async () => {
     clock.set("2026-11-22T12:00:00Z");
@@ -107,9 +97,9 @@ describe("verification codes and time", () => {
   it("grants admin at verification to an address in ADMIN_EMAILS", async () => {
     clock.set("2026-11-22T12:00:00Z");
     const email = uniqueEmail("boss");
-    const adminEnv = { ...env, ADMIN_EMAILS: `other@example.test,${email.toUpperCase()}` };
-    await send("/auth/register", { email, password: PASSWORD }, adminEnv);
-    const res = await send("/auth/verify", { email, code: await codeFromMail(email) }, adminEnv);
+    const adminWorker = workerWith(clock, { ...env, ADMIN_EMAILS: `other@example.test,${email.toUpperCase()}` });
+    await send("/auth/register", { email, password: PASSWORD }, adminWorker);
+    const res = await send("/auth/verify", { email, code: await codeFromMail(email) }, adminWorker);
     expect(((await res.json()) as TokenBody).user.role).toBe("admin");
   });
 });
