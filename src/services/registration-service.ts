@@ -9,8 +9,9 @@ import {
   upsertPendingRegistration,
 } from "../repositories/registration-repository";
 import type { UserRecord } from "../repositories/user-record";
-import { CODE_MAX_ATTEMPTS, CODE_TTL_SECONDS, generateCode, hashCode } from "../security/one-time-code";
+import { CODE_MAX_ATTEMPTS, hashCode } from "../security/one-time-code";
 import { hashPassword } from "../security/password";
+import { CODE_MIN_INTERVAL_SECONDS, CODE_TTL_MINUTES, codeError, prepareCode } from "./codes";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 export interface Registration {
@@ -21,9 +22,6 @@ export interface Registration {
 }
 
 export type RegistrationResult = { kind: "created"; user: UserRecord } | { kind: "pending" };
-
-/** Resends are limited per address so the endpoint cannot be used to flood someone's inbox. */
-export const RESEND_INTERVAL_SECONDS = 60;
 
 function conflictFor(err: unknown): AppError | null {
   const constraint = violatedUniqueConstraint(err);
@@ -48,17 +46,13 @@ export async function register(deps: Deps, input: Registration): Promise<Registr
       const role = isAdminEmail(deps, input.email) ? "admin" : "user";
       return { kind: "created", user: await insertVerifiedUser(deps.db, { ...account, role }) };
     }
-    const code = generateCode();
-    const outcome = await upsertPendingRegistration(deps.db, {
-      ...account,
-      codeHash: hashCode(deps.config.tokenSecret, "verify_email", input.email, code),
-      codeExpiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
-    });
+    const { code, codeHash, codeExpiresAt } = prepareCode(deps, "verify_email", input.email);
+    const outcome = await upsertPendingRegistration(deps.db, { ...account, codeHash, codeExpiresAt });
     sendMailLater(
       deps,
       outcome.kind,
       outcome.kind === "code_issued"
-        ? verificationCodeMail(input.email, code, deps.config.appUrl, CODE_TTL_SECONDS / 60)
+        ? verificationCodeMail(input.email, code, deps.config.appUrl, CODE_TTL_MINUTES)
         : alreadyRegisteredMail(input.email, deps.config.appUrl),
     );
     return { kind: "pending" };
@@ -77,29 +71,14 @@ export async function verifyEmail(deps: Deps, input: { email: string; code: stri
     now: deps.clock.now(),
     session: prepared.session,
   });
-  switch (outcome.kind) {
-    case "verified":
-      return issueTokens(deps, outcome.user, grantOf(prepared));
-    case "expired":
-      throw new AppError(400, "code_expired", "This code has expired. Request a new one.");
-    case "exhausted":
-      throw new AppError(400, "invalid_code", "Too many wrong attempts for this code. Request a new one.");
-    case "invalid":
-      throw new AppError(400, "invalid_code", "The code is not valid for this email address.");
-  }
+  if (outcome.kind !== "verified") throw codeError(outcome.kind);
+  return issueTokens(deps, outcome.user, grantOf(prepared));
 }
 
 /** Always succeeds from the caller's point of view: whether a mail went out is not revealed. */
 export async function resendVerification(deps: Deps, email: string): Promise<void> {
   if (!deps.config.requireEmailVerification) return;
-  const now = deps.clock.now();
-  const code = generateCode();
-  const issued = await reissueVerificationCode(deps.db, {
-    email,
-    codeHash: hashCode(deps.config.tokenSecret, "verify_email", email, code),
-    now,
-    codeExpiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
-    minIntervalSeconds: RESEND_INTERVAL_SECONDS,
-  });
-  if (issued) sendMailLater(deps, "verification_resend", verificationCodeMail(email, code, deps.config.appUrl, CODE_TTL_SECONDS / 60));
+  const { code, ...prepared } = prepareCode(deps, "verify_email", email);
+  const issued = await reissueVerificationCode(deps.db, { email, ...prepared, minIntervalSeconds: CODE_MIN_INTERVAL_SECONDS });
+  if (issued) sendMailLater(deps, "verification_resend", verificationCodeMail(email, code, deps.config.appUrl, CODE_TTL_MINUTES));
 }
