@@ -34,3 +34,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** The access token verified, but its session was revoked or its user deleted. */
+export const sessionEnded = () => invalidToken("This session has ended. Sign in again.");

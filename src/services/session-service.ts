@@ -1,5 +1,5 @@
 import type { Deps } from "../context";
-import { AppError, invalidToken } from "../errors";
+import { AppError, sessionEnded } from "../errors";
 import {
   findLiveSession,
   listLiveSessions,
@@ -42,18 +42,17 @@ export async function refreshSession(deps: Deps, presented: string): Promise<Iss
 
 const principal = (deps: Deps, caller: AccessClaims) => ({ userId: caller.sub, sessionId: caller.sid, now: deps.clock.now() });
 
-const signedOut = () => invalidToken("This session has ended. Sign in again.");
 
 export async function logout(deps: Deps, caller: AccessClaims): Promise<void> {
-  if (!(await revokeSession(deps.db, principal(deps, caller)))) throw signedOut();
+  if (!(await revokeSession(deps.db, principal(deps, caller)))) throw sessionEnded();
 }
 
 export async function logoutEverywhere(deps: Deps, caller: AccessClaims): Promise<void> {
-  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "all" })) === null) throw signedOut();
+  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "all" })) === null) throw sessionEnded();
 }
 
 export async function revokeOtherSessions(deps: Deps, caller: AccessClaims): Promise<void> {
-  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "others" })) === null) throw signedOut();
+  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "others" })) === null) throw sessionEnded();
 }
 
 // Another user's session and a missing one answer alike, so session ids cannot be probed.
@@ -61,7 +60,7 @@ const noSuchSession = () => new AppError(404, "session_not_found", "No such sess
 
 export async function revokeOneSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<void> {
   const revoked = await revokeSessions(deps.db, { ...principal(deps, caller), scope: { targetId } });
-  if (revoked === null) throw signedOut();
+  if (revoked === null) throw sessionEnded();
   if (revoked === 0) throw noSuchSession();
 }
 
@@ -71,13 +70,13 @@ export interface SessionView extends SessionRecord {
 
 export async function listSessions(deps: Deps, caller: AccessClaims): Promise<SessionView[]> {
   const sessions = await listLiveSessions(deps.db, principal(deps, caller));
-  if (sessions.length === 0) throw signedOut();
+  if (sessions.length === 0) throw sessionEnded();
   return sessions.map((s) => ({ ...s, current: s.id === caller.sid }));
 }
 
 export async function getSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<SessionView> {
   const { callerLive, session } = await findLiveSession(deps.db, { ...principal(deps, caller), targetId });
-  if (!callerLive) throw signedOut();
+  if (!callerLive) throw sessionEnded();
   if (!session) throw noSuchSession();
   return { ...session, current: session.id === caller.sid };
 }
