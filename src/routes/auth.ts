@@ -10,6 +10,7 @@ import { Accepted, bearerSecurity, inputProblems, json, jsonBody, problem, signe
 import { Code, Email, FullName, Password, Username } from "../schemas/fields";
 import { login } from "../services/login-service";
 import { register, resendVerification, verifyEmail } from "../services/registration-service";
+import { forgotPassword, resetPassword } from "../services/recovery-service";
 import { logout, logoutEverywhere, refreshSession } from "../services/session-service";
 
 const RegisterIn = z
@@ -18,6 +19,7 @@ const RegisterIn = z
 const LoginIn = z.strictObject({ email: Email, password: z.string().min(1).max(1024) }).openapi("LoginIn");
 const VerifyIn = z.strictObject({ email: Email, code: Code }).openapi("VerifyIn");
 const EmailIn = z.strictObject({ email: Email }).openapi("EmailIn");
+const ResetPasswordIn = z.strictObject({ email: Email, code: Code, new_password: Password }).openapi("ResetPasswordIn");
 const RefreshIn = z
   .strictObject({ refresh_token: z.string().min(1).max(200).optional() })
   .openapi("RefreshIn", { description: "Omit the body (or the field) to use the HttpOnly refresh cookie instead." });
@@ -113,6 +115,28 @@ const logoutAllRoute = createRoute({
   responses: { 204: { description: "Every session is revoked." }, ...signedInProblems },
 });
 
+const forgotPasswordRoute = createRoute({
+  method: "post",
+  path: "/auth/forgot-password",
+  tags: ["auth"],
+  summary: "Mail a password reset code",
+  request: { body: jsonBody(EmailIn) },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), ...inputProblems },
+});
+
+const resetPasswordRoute = createRoute({
+  method: "post",
+  path: "/auth/reset-password",
+  tags: ["auth"],
+  summary: "Set a new password with the mailed code; every session is signed out",
+  request: { body: jsonBody(ResetPasswordIn) },
+  responses: {
+    204: { description: "Password set; the address counts as verified; all sessions revoked." },
+    ...inputProblems,
+    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+  },
+});
+
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 for (const route of [registerRoute, { ...registerRoute, path: "/users", summary: "Create an account (alias of /auth/register)" }]) {
@@ -164,5 +188,16 @@ authRoutes.openapi(logoutRoute, async (c) => {
 authRoutes.openapi(logoutAllRoute, async (c) => {
   clearRefreshCookie(c);
   await logoutEverywhere(c.get("deps"), c.get("caller"));
+  return c.body(null, 204);
+});
+
+authRoutes.openapi(forgotPasswordRoute, async (c) => {
+  await forgotPassword(c.get("deps"), c.req.valid("json").email);
+  return c.json(ACCEPTED, 202);
+});
+
+authRoutes.openapi(resetPasswordRoute, async (c) => {
+  const body = c.req.valid("json");
+  await resetPassword(c.get("deps"), { email: body.email, code: body.code, newPassword: body.new_password });
   return c.body(null, 204);
 });

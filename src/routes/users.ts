@@ -3,14 +3,19 @@ import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { FullName, Username } from "../schemas/fields";
-import { bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
+import { Code, Email, FullName, Password, Username } from "../schemas/fields";
+import { Accepted, bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
+import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
 
 const ProfileUpdate = z
   .strictObject({ full_name: FullName.optional(), username: Username.optional() })
   .openapi("ProfileUpdate");
-const PasswordConfirmation = z.strictObject({ password: z.string().min(1).max(1024) }).openapi("PasswordConfirmation");
+const CurrentPassword = z.string().min(1).max(1024);
+const PasswordConfirmation = z.strictObject({ password: CurrentPassword }).openapi("PasswordConfirmation");
+const PasswordChange = z.strictObject({ current_password: CurrentPassword, new_password: Password }).openapi("PasswordChange");
+const EmailChange = z.strictObject({ new_email: Email, password: CurrentPassword }).openapi("EmailChange");
+const EmailChangeConfirmation = z.strictObject({ code: Code }).openapi("EmailChangeConfirmation");
 
 
 const getMeRoute = createRoute({
@@ -45,6 +50,52 @@ const deleteMeRoute = createRoute({
   responses: { 204: { description: "Deleted." }, 403: problem("`invalid_password`."), ...signedInProblems, ...inputProblems },
 });
 
+const changePasswordRoute = createRoute({
+  method: "post",
+  path: "/users/me/password",
+  tags: ["users"],
+  summary: "Change the password; every other session is signed out",
+  security: bearerSecurity,
+  middleware: [requireBearer()] as const,
+  request: { body: jsonBody(PasswordChange) },
+  responses: { 204: { description: "Changed." }, 403: problem("`invalid_password`: the current password is wrong."), ...signedInProblems, ...inputProblems },
+});
+
+const changeEmailRoute = createRoute({
+  method: "post",
+  path: "/users/me/email",
+  tags: ["users"],
+  summary: "Start changing the email address: a code goes to the new address, a notice to the current one",
+  security: bearerSecurity,
+  middleware: [requireBearer()] as const,
+  request: { body: jsonBody(EmailChange) },
+  responses: {
+    202: json(Accepted, "Code sent to the new address."),
+    403: problem("`invalid_password`."),
+    409: problem("`email_taken` (the address cannot be used) or `email_unchanged`."),
+    429: problem("`too_many_requests`: a code was sent less than a minute ago."),
+    ...signedInProblems,
+    ...inputProblems,
+  },
+});
+
+const confirmEmailRoute = createRoute({
+  method: "post",
+  path: "/users/me/email/verify",
+  tags: ["users"],
+  summary: "Finish changing the email address with the code sent to it",
+  security: bearerSecurity,
+  middleware: [requireBearer()] as const,
+  request: { body: jsonBody(EmailChangeConfirmation) },
+  responses: {
+    200: json(UserOut, "The user with the new address."),
+    409: problem("`email_taken`: someone took the address meanwhile."),
+    ...signedInProblems,
+    ...inputProblems,
+    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+  },
+});
+
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 userRoutes.openapi(getMeRoute, async (c) => c.json(toUserOut(await getCurrentUser(c.get("deps"), c.get("caller"))), 200));
@@ -60,4 +111,21 @@ for (const route of [updateMeRoute, { ...updateMeRoute, method: "put" as const, 
 userRoutes.openapi(deleteMeRoute, async (c) => {
   await deleteCurrentUser(c.get("deps"), c.get("caller"), c.req.valid("json").password);
   return c.body(null, 204);
+});
+
+userRoutes.openapi(changePasswordRoute, async (c) => {
+  const body = c.req.valid("json");
+  await changeOwnPassword(c.get("deps"), c.get("caller"), { currentPassword: body.current_password, newPassword: body.new_password });
+  return c.body(null, 204);
+});
+
+userRoutes.openapi(changeEmailRoute, async (c) => {
+  const body = c.req.valid("json");
+  await requestEmailChange(c.get("deps"), c.get("caller"), { newEmail: body.new_email, password: body.password });
+  return c.json({ status: "accepted" as const, detail: "A code is on its way to the new address." }, 202);
+});
+
+userRoutes.openapi(confirmEmailRoute, async (c) => {
+  const user = await confirmOwnEmailChange(c.get("deps"), c.get("caller"), c.req.valid("json").code);
+  return c.json(toUserOut(user), 200);
 });
