@@ -7,6 +7,7 @@ import { provideDeps } from "./http/deps";
 import { onError, onNotFound } from "./http/error-handler";
 import { requestLog } from "./http/request-log";
 import { validationHook } from "./http/validation";
+import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
@@ -46,6 +47,8 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   api.route("/", oauthTokenRoutes);
   api.route("/", userRoutes);
   api.route("/", sessionRoutes);
+  // After userRoutes: /users/me must win over /users/{id}.
+  api.route("/", adminUserRoutes);
 
   app.route("/api/v1", api);
   // Load balancers probe the bare path; it is the same handler as /api/v1/health.

@@ -1,0 +1,127 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import type { ProfileChanges } from "./user-repository";
+import { sessionIsLive } from "./session-sql";
+import { toUserRecord, userColumns, type Role, type UserRecord } from "./user-record";
+
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+  now: Date;
+}
+
+/** `caller`: the viewer's role, present only while their session is live. Read in the same statement as the work. */
+const callerCte = (v: Viewer) => sql`caller AS (SELECT role FROM users WHERE id = ${v.userId}::uuid AND ${sessionIsLive(v.userId, v.sessionId, v.now)})`;
+const callerIsAdmin = sql`EXISTS (SELECT 1 FROM caller WHERE role = 'admin')`;
+
+// Locks every admin row before counting, so two admins demoting or deleting each other at once
+// cannot both pass the "another admin remains" check.
+const adminsCte = sql`admins AS (SELECT count(*) AS n FROM (SELECT 1 FROM users WHERE role = 'admin' FOR UPDATE) AS locked)`;
+
+export type CallerRole = Role | null;
+
+/** Position in the stable (created_at, id) order; created_at as Postgres text keeps its microseconds. */
+export interface PageKey {
+  createdAt: string;
+  id: string;
+}
+
+const likePrefix = (q: string) => `${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function listUsersPage(
+  db: Database,
+  v: Viewer & { limit: number; after: PageKey | null; q: string | null },
+): Promise<{ callerRole: CallerRole; users: UserRecord[]; next: PageKey | null }> {
+  const filters: SQL[] = [callerIsAdmin];
+  if (v.after) filters.push(sql`(u.created_at, u.id) > (${v.after.createdAt}::timestamptz, ${v.after.id}::uuid)`);
+  if (v.q) {
+    const p = likePrefix(v.q);
+    filters.push(sql`(u.email LIKE ${p} OR lower(u.username) LIKE ${p} OR lower(u.full_name) LIKE ${p})`);
+  }
+  const result = await db.execute(sql`
+    WITH ${callerCte(v)}
+    SELECT (SELECT role FROM caller) AS caller_role, page.*
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+      SELECT ${userColumns("u")}, u.created_at::text AS created_key FROM users u
+      WHERE ${sql.join(filters, sql` AND `)}
+      ORDER BY u.created_at, u.id
+      LIMIT ${v.limit + 1}::int
+    ) AS page ON true`);
+  const rows = result.rows.filter((r) => r.id);
+  const callerRole = (result.rows[0]?.caller_role as CallerRole) ?? null;
+  const users = rows.slice(0, v.limit).map(toUserRecord);
+  const last = rows.length > v.limit ? rows[v.limit - 1]! : null;
+  return { callerRole, users, next: last ? { createdAt: String(last.created_key), id: String(last.id) } : null };
+}
+
+/** A user the viewer may see: themselves, or anyone when they are an admin. */
+export async function findVisibleUser(db: Database, v: Viewer & { targetId: string }): Promise<{ callerRole: CallerRole; user: UserRecord | null }> {
+  const result = await db.execute(sql`
+    WITH ${callerCte(v)}
+    SELECT (SELECT role FROM caller) AS caller_role, ${userColumns("t")}
+    FROM (SELECT 1) AS one
+    LEFT JOIN users t ON t.id = ${v.targetId}::uuid AND EXISTS (SELECT 1 FROM caller) AND (t.id = ${v.userId}::uuid OR ${callerIsAdmin})`);
+  const row = result.rows[0]!;
+  return { callerRole: (row.caller_role as CallerRole) ?? null, user: row.id ? toUserRecord(row) : null };
+}
+
+export type ViewerUpdate =
+  | { kind: "updated"; user: UserRecord }
+  | { kind: "signed_out" }
+  | { kind: "not_found" }
+  | { kind: "forbidden" }
+  | { kind: "last_admin" };
+
+/** Profile fields for self or admin; `role` only by an admin, never demoting the last one. One statement. */
+export async function updateVisibleUser(
+  db: Database,
+  v: Viewer & { targetId: string; changes: ProfileChanges & { role?: Role } },
+): Promise<ViewerUpdate> {
+  const { changes } = v;
+  const sets = [sql`updated_at = ${v.now}::timestamptz`];
+  if (changes.fullName !== undefined) sets.push(sql`full_name = ${changes.fullName}`);
+  if (changes.username !== undefined) sets.push(sql`username = ${changes.username}`);
+  if (changes.role !== undefined) sets.push(sql`role = ${changes.role}`);
+  const demoting = changes.role === "user";
+  const result = await db.execute(sql`
+    WITH ${callerCte(v)},
+    target AS (
+      SELECT t.id FROM users t
+      WHERE t.id = ${v.targetId}::uuid AND EXISTS (SELECT 1 FROM caller) AND (t.id = ${v.userId}::uuid OR ${callerIsAdmin})
+    )${demoting ? sql`, ${adminsCte}` : sql``},
+    updated AS (
+      UPDATE users u SET ${sql.join(sets, sql`, `)}
+      FROM target WHERE u.id = target.id
+        ${changes.role !== undefined ? sql`AND ${callerIsAdmin}` : sql``}
+        ${demoting ? sql`AND (u.role <> 'admin' OR (SELECT n FROM admins) > 1)` : sql``}
+      RETURNING u.*
+    )
+    SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM target) AS visible, ${userColumns("up")}
+    FROM (SELECT 1) AS one LEFT JOIN updated up ON true`);
+  const row = result.rows[0]!;
+  if (!row.caller_role) return { kind: "signed_out" };
+  if (!row.visible) return { kind: "not_found" };
+  if (row.id) return { kind: "updated", user: toUserRecord(row) };
+  return changes.role !== undefined && row.caller_role !== "admin" ? { kind: "forbidden" } : { kind: "last_admin" };
+}
+
+export type AdminDelete = { kind: "deleted" } | { kind: "signed_out" } | { kind: "forbidden" } | { kind: "not_found" } | { kind: "last_admin" };
+
+/** An admin deletes a user (sessions and codes cascade), never the last admin. One statement. */
+export async function deleteUserAsAdmin(db: Database, v: Viewer & { targetId: string }): Promise<AdminDelete> {
+  const result = await db.execute(sql`
+    WITH ${callerCte(v)}, ${adminsCte},
+    deleted AS (
+      DELETE FROM users u WHERE u.id = ${v.targetId}::uuid AND ${callerIsAdmin}
+        AND (u.role <> 'admin' OR (SELECT n FROM admins) > 1)
+      RETURNING u.id
+    )
+    SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM deleted) AS deleted,
+           EXISTS (SELECT 1 FROM users WHERE id = ${v.targetId}::uuid) AS existed`);
+  const row = result.rows[0]!;
+  if (!row.caller_role) return { kind: "signed_out" };
+  if (row.caller_role !== "admin") return { kind: "forbidden" };
+  if (row.deleted) return { kind: "deleted" };
+  return row.existed ? { kind: "last_admin" } : { kind: "not_found" };
+}
