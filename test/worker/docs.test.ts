@@ -26,13 +26,23 @@ const ROUTES = [
   ["delete", "/sessions"],
   ["get", "/sessions/{id}"],
   ["delete", "/sessions/{id}"],
+  ["post", "/auth/forgot-password"],
+  ["post", "/auth/reset-password"],
+  ["post", "/users/me/password"],
+  ["post", "/users/me/email"],
+  ["post", "/users/me/email/verify"],
+  ["get", "/users"],
+  ["get", "/users/{id}"],
+  ["patch", "/users/{id}"],
+  ["delete", "/users/{id}"],
   ["get", "/health"],
   ["get", "/health/db"],
 ] as const;
 
 // Routes whose request has a JSON body (the others take none, a path parameter, or a form).
 const WITH_JSON_BODY = new Set(["post /auth/register", "post /users", "post /auth/verify", "post /auth/verify/resend", "post /auth/login",
-  "post /users/login", "patch /users/me", "put /users/me", "delete /users/me", "post /auth/refresh"]);
+  "post /users/login", "patch /users/me", "put /users/me", "delete /users/me", "post /auth/refresh", "post /auth/forgot-password",
+  "post /auth/reset-password", "post /users/me/password", "post /users/me/email", "post /users/me/email/verify", "patch /users/{id}"]);
 
 describe("GET /api/v1/openapi.json", () => {
   it("is OpenAPI 3.1 listing every route with request and response schemas", async () => {

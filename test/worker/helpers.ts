@@ -144,3 +144,14 @@ export async function dbQuery(query: string, params: unknown[] = []): Promise<(s
 }
 
 export const countRows = async (query: string, params: unknown[] = []) => Number((await dbQuery(query, params))[0]![0]);
+
+/** Runs statements as one transaction through the endpoint, as a concurrent request's batch would. */
+export async function dbBatch(queries: { query: string; params?: unknown[] }[]): Promise<void> {
+  const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/sql`, {
+    method: "POST",
+    headers: { "Neon-Connection-String": env.DATABASE_URL!, "Neon-Array-Mode": "true", "Neon-Raw-Text-Output": "true" },
+    body: JSON.stringify({ queries: queries.map((q) => ({ query: q.query, params: q.params ?? [] })) }),
+  });
+  if (!res.ok) throw new Error(((await res.json()) as { message: string }).message);
+  await res.arrayBuffer();
+}

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { call, codeFromMail, countRows, PASSWORD, uniqueEmail } from "./helpers";
+import { call, codeFromMail, countRows, dbBatch, PASSWORD, uniqueEmail } from "./helpers";
 
 // These are real races on Postgres (CI sets TEST_DATABASE_URL); on PGlite they serialise but must still hold.
+// Statements take a millisecond, so requests fired together rarely overlap on their own: where it
+// matters, a batch holds the contested row while the requests arrive, so they all queue on its lock
+// and are released at once.
+function holdCodeRow(email: string) {
+  return dbBatch([
+    { query: "update one_time_codes set attempts = attempts where user_id = (select id from users where email = $1)", params: [email] },
+    { query: "select pg_sleep(0.3)" },
+  ]);
+}
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
 describe("concurrent requests", () => {
   it("20 simultaneous registrations of one address (mixed case) leave one user and one live code", async () => {
     const email = uniqueEmail("race");
@@ -20,7 +31,10 @@ describe("concurrent requests", () => {
     await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
     const code = await codeFromMail(email);
     const wrong = String((Number(code) + 7) % 1_000_000).padStart(6, "0");
+    const held = holdCodeRow(email);
+    await settle();
     const answers = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/auth/verify", { body: { email, code: wrong } })));
+    await held;
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(400));
     expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(5);
     expect((await call("POST", "/auth/verify", { body: { email, code } })).status).toBe(400);
@@ -30,7 +44,10 @@ describe("concurrent requests", () => {
     const email = uniqueEmail("race-once");
     await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
     const code = await codeFromMail(email);
+    const held = holdCodeRow(email);
+    await settle();
     const answers = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/auth/verify", { body: { email, code } })));
+    await held;
     expect(answers.filter((r) => r.status === 200).length).toBe(1);
     expect(await countRows("select count(*) from sessions s join users u on u.id = s.user_id where u.email = $1", [email])).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock";
-import { call, workerWith, createVerifiedUser, expectProblem, roundTrips, signIn, type TokenBody } from "./helpers";
+import { call, createVerifiedUser, dbBatch, expectProblem, roundTrips, signIn, workerWith, type TokenBody } from "./helpers";
 
 const refresh = (refresh_token: string, via = call) => via("POST", "/auth/refresh", { body: { refresh_token } });
 const tokensOf = async (res: Response) => {
@@ -47,7 +47,14 @@ describe("POST /auth/refresh", () => {
 
   it("20 concurrent refreshes with one token: one successor for all, never two live children", async () => {
     const { refreshToken } = await createVerifiedUser();
+    // Hold the session row so all 20 statements queue on its lock and then race for it together.
+    const held = dbBatch([
+      { query: "update sessions set last_used_at = last_used_at where id = $1", params: [refreshToken.split(".")[0]] },
+      { query: "select pg_sleep(0.3)" },
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(refreshToken)));
+    await held;
     const ok = await Promise.all(answers.filter((r) => r.status === 200).map((r) => r.json() as Promise<TokenBody>));
     for (const failed of answers.filter((r) => r.status !== 200)) await expectProblem(failed, 401);
     expect(ok.length).toBeGreaterThan(0);

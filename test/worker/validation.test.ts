@@ -55,6 +55,49 @@ const endpoints: { method: string; path: string; auth?: boolean; valid: Record<s
     cases: [{ name: "bad email", body: { email: "nope" }, status: 422, loc: "body.email" }],
   },
   {
+    method: "POST",
+    path: "/auth/forgot-password",
+    valid: { email: "valid@example.test" },
+    cases: [{ name: "email of wrong type", body: { email: ["a@example.test"] }, status: 422, loc: "body.email" }],
+  },
+  {
+    method: "POST",
+    path: "/auth/reset-password",
+    valid: { email: "valid@example.test", code: "123456", new_password: PASSWORD },
+    cases: [
+      { name: "missing new_password", body: { email: "a@example.test", code: "123456" }, status: 422, loc: "body.new_password" },
+      { name: "short new_password", body: { email: "a@example.test", code: "123456", new_password: "x" }, status: 422, loc: "body.new_password" },
+      { name: "bad code", body: { email: "a@example.test", code: "abc", new_password: PASSWORD }, status: 422, loc: "body.code" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/users/me/password",
+    auth: true,
+    valid: { current_password: "wrong but well-formed", new_password: PASSWORD },
+    cases: [
+      { name: "missing current_password", body: { new_password: PASSWORD }, status: 422, loc: "body.current_password" },
+      { name: "new_password too long", body: { current_password: PASSWORD, new_password: longText(129) }, status: 422, loc: "body.new_password" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/users/me/email",
+    auth: true,
+    valid: { new_email: "valid-new@example.test", password: "wrong but well-formed" },
+    cases: [
+      { name: "bad new_email", body: { new_email: "nope", password: PASSWORD }, status: 422, loc: "body.new_email" },
+      { name: "missing password", body: { new_email: "a@example.test" }, status: 422, loc: "body.password" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/users/me/email/verify",
+    auth: true,
+    valid: { code: "123456" },
+    cases: [{ name: "missing code", body: {}, status: 422, loc: "body.code" }],
+  },
+  {
     method: "PATCH",
     path: "/users/me",
     auth: true,
