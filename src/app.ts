@@ -6,6 +6,7 @@ import type { AppEnv } from "./http/app-env";
 import { provideDeps } from "./http/deps";
 import { onError, onNotFound } from "./http/error-handler";
 import { requestLog } from "./http/request-log";
+import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
 import { validationHook } from "./http/validation";
 import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
@@ -27,6 +28,12 @@ const MAX_BODY_BYTES = 16 * 1024;
 export function createApp({ clock = systemClock }: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("*", requestLog());
+  app.use("/api/*", apiSecurityHeaders());
+  app.use("/.well-known/*", apiSecurityHeaders());
+  app.use("/health*", apiSecurityHeaders());
+  app.use("/docs", docsSecurityHeaders());
+  app.use("/redoc", docsSecurityHeaders());
+  app.use("/api/*", apiCors());
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));

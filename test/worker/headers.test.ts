@@ -1,0 +1,51 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../../src/clock";
+import { call, workerWith } from "./helpers";
+
+describe("security headers", () => {
+  it.each([
+    ["GET", "/api/v1/health"],
+    ["GET", "/api/v1/users/me"],
+    ["GET", "/api/v1/nope"],
+    ["GET", "/.well-known/jwks.json"],
+  ])("%s %s carries a locked-down policy, success or error", async (method, path) => {
+    const res = await call(method, path);
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("lets the docs pages run only our own scripts", async () => {
+    for (const path of ["/docs", "/redoc"]) {
+      const csp = (await call("GET", path)).headers.get("content-security-policy")!;
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
+  });
+});
+
+describe("CORS", () => {
+  const worker = workerWith(systemClock, { ...env, CORS_ORIGINS: "https://app.example.test, https://admin.example.test" });
+  const preflight = (origin: string) =>
+    worker("OPTIONS", "/users/me", { headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+
+  it("allows the configured origins", async () => {
+    const res = await preflight("https://admin.example.test");
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://admin.example.test");
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+    const get = await worker("GET", "/api/v1/health", { headers: { origin: "https://app.example.test" } });
+    expect(get.headers.get("access-control-allow-origin")).toBe("https://app.example.test");
+  });
+
+  it("gives other origins nothing", async () => {
+    const res = await preflight("https://evil.example.test");
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    const plain = await call("GET", "/users/me", { headers: { origin: "https://app.example.test" } });
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
