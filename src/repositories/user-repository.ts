@@ -37,11 +37,30 @@ export async function recordSuccessfulLogin(
   return row ? toUserRecord(row) : null;
 }
 
-/** Counts a failed password in the same statement that reads the counter, so racing failures all count. */
-export async function recordFailedLogin(db: Database, userId: string): Promise<number> {
+export interface LockoutPolicy {
+  /** Consecutive failures that lock the account. */
+  threshold: number;
+  /** First lock, in seconds; each further failure doubles it, up to maxSeconds. */
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+/**
+ * Counts a failed password in the same statement that reads the counter, so racing failures all
+ * count, and locks the account with exponential backoff once the threshold is reached.
+ */
+export async function recordFailedLogin(db: Database, userId: string, now: Date, policy: LockoutPolicy): Promise<{ failures: number; lockedUntil: Date | null }> {
   const result = await db.execute(sql`
-    UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = ${userId}::uuid RETURNING failed_login_count`);
-  return Number(result.rows[0]?.failed_login_count ?? 0);
+    UPDATE users SET
+      failed_login_count = failed_login_count + 1,
+      locked_until = CASE WHEN failed_login_count + 1 >= ${policy.threshold}::int
+        THEN ${now}::timestamptz + make_interval(secs => LEAST(${policy.maxSeconds}::int,
+               ${policy.baseSeconds}::int * power(2, failed_login_count + 1 - ${policy.threshold}::int)))
+        ELSE locked_until END
+    WHERE id = ${userId}::uuid
+    RETURNING failed_login_count, locked_until`);
+  const row = result.rows[0];
+  return { failures: Number(row?.failed_login_count ?? 0), lockedUntil: toDateOrNull(row?.locked_until) };
 }
 
 export interface SessionPrincipal {

@@ -57,7 +57,7 @@ const oauthError = (c: Context<AppEnv>, error: OAuthErrorCode, description: stri
   c.json({ error, error_description: description }, 400, NO_STORE);
 
 // What the JSON API reports as its own error codes, the token endpoint reports as invalid_grant.
-const INVALID_GRANT = new Set(["invalid_credentials", "email_not_verified", "invalid_token", "refresh_token_reused"]);
+const INVALID_GRANT = new Set(["invalid_credentials", "email_not_verified", "account_locked", "invalid_token", "refresh_token_reused"]);
 
 async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | string> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
