@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { systemClock, type Clock } from "./clock";
 import type { AppEnv } from "./http/app-env";
 import { provideDeps } from "./http/deps";
+import { rateLimit } from "./http/rate-limit";
 import { onError, onNotFound } from "./http/error-handler";
 import { requestLog } from "./http/request-log";
 import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
@@ -50,6 +51,12 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
     flows: { password: { tokenUrl: "/api/v1/auth/token", refreshUrl: "/api/v1/auth/token", scopes: {} } },
   });
   api.use("*", provideDeps({ clock }));
+  for (const path of ["/auth/register", "/users", "/auth/verify/resend", "/auth/forgot-password"]) {
+    api.on("POST", path, rateLimit("MAIL_RATE_LIMITER"));
+  }
+  for (const path of ["/auth/login", "/users/login", "/auth/token", "/auth/verify", "/auth/reset-password", "/auth/refresh"]) {
+    api.on("POST", path, rateLimit("AUTH_RATE_LIMITER"));
+  }
   api.route("/", authRoutes);
   api.route("/", oauthTokenRoutes);
   api.route("/", userRoutes);

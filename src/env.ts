@@ -1,6 +1,9 @@
 /** The Worker's bindings: vars from wrangler.toml, secrets, and the static-assets fetcher. */
 export interface Env {
   ASSETS: Fetcher;
+  /** Workers Rate Limiting bindings ([[ratelimits]] in wrangler.toml); absent means no limit. */
+  MAIL_RATE_LIMITER?: RateLimit;
+  AUTH_RATE_LIMITER?: RateLimit;
   DATABASE_URL?: string;
   NEON_LOCAL_ENDPOINT?: string;
   JWT_PRIVATE_KEY?: string;

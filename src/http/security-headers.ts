@@ -38,7 +38,8 @@ export const docsSecurityHeaders = (): MiddlewareHandler<AppEnv> => withPolicy(d
 /** Cross-origin browser access only for the origins in CORS_ORIGINS; bearer tokens, no cookies. */
 export const apiCors = (): MiddlewareHandler<AppEnv> =>
   cors({
-    origin: (origin, c) => (getConfig(c.env).corsOrigins.includes(origin) ? origin : null),
+    // Same-origin and server-to-server calls send no Origin: they need no config read at all.
+    origin: (origin, c) => (origin && getConfig(c.env).corsOrigins.includes(origin) ? origin : null),
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
     exposeHeaders: ["X-Request-Id", "Retry-After", "Server-Timing"],

@@ -14,8 +14,13 @@ export interface CallOptions {
   rawBody?: string;
 }
 
+// Every simulated client gets its own address unless a test names one, as on the internet, so the
+// per-IP rate limits count each test's requests apart.
+const randomClientIp = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+
 function buildRequest(method: string, path: string, opts: CallOptions): Request {
   const headers: Record<string, string> = { ...opts.headers };
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "cf-connecting-ip")) headers["cf-connecting-ip"] = randomClientIp();
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
