@@ -30,6 +30,12 @@ export default defineConfig({
                 APP_URL: "https://accounts.test",
                 REQUIRE_EMAIL_VERIFICATION: "true",
                 ADMIN_EMAILS: "admin@example.test",
+                // Pinned, so a developer's .dev.vars (which the pool also reads) cannot change what tests expect.
+                CORS_ORIGINS: "",
+                ACCESS_TOKEN_TTL: "1800",
+                REFRESH_TOKEN_TTL: "604800",
+                SESSION_MAX_AGE: "2592000",
+                REFRESH_REUSE_WINDOW: "10",
                 TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),
                 TEST_MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
               },

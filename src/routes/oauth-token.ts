@@ -62,7 +62,8 @@ const INVALID_GRANT = new Set(["invalid_credentials", "email_not_verified", "acc
 async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | string> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") return "Send the request as application/x-www-form-urlencoded.";
-  const params = new URLSearchParams(await c.req.text());
+  // Decoded from bytes: workerd warns when .text() reads a body whose type is not text/*.
+  const params = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const form: Record<string, string> = {};
   for (const [key, value] of params) {
     if (key in form) return `Parameter '${key}' is repeated.`;
