@@ -1,10 +1,14 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import { timed } from "../timing";
 import * as schema from "./schema";
 
 export type Database = NeonHttpDatabase<typeof schema>;
 
 const clients = new Map<string, Database>();
+
+// Every SQL round trip goes through this fetch, so Server-Timing can report database time and count.
+neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => timed("db", () => fetch(input, init));
 
 /**
  * One drizzle client per isolate and database URL. With a local endpoint configured, the Neon driver

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock";
-import { call, workerWith } from "./helpers";
+import { call, createVerifiedUser, PASSWORD, workerWith } from "./helpers";
 
 describe("security headers", () => {
   it.each([
@@ -47,5 +47,17 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     const plain = await call("GET", "/users/me", { headers: { origin: "https://app.example.test" } });
     expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("Server-Timing", () => {
+  it("reports database time with the exact round-trip count, hashing time, and the total", async () => {
+    const { email, token } = await createVerifiedUser();
+    const me = (await call("GET", "/users/me", { token })).headers.get("server-timing")!;
+    expect(me).toMatch(/^db;dur=[\d.]+;desc="1 round trip", total;dur=[\d.]+$/);
+    const login = (await call("POST", "/auth/login", { body: { email, password: PASSWORD } })).headers.get("server-timing")!;
+    expect(login).toMatch(/^db;dur=[\d.]+;desc="2 round trips", hash;dur=[\d.]+, total;dur=[\d.]+$/);
+    const health = (await call("GET", "/api/v1/health")).headers.get("server-timing")!;
+    expect(health).toMatch(/desc="0 round trips"/);
   });
 });
