@@ -1,13 +1,11 @@
 import type { Deps } from "../context";
-import { violatedUniqueConstraint } from "../db/errors";
 import { AppError, sessionEnded, validationError } from "../errors";
 import { deleteUserAsAdmin, findVisibleUser, listUsersPage, updateVisibleUser, type PageKey } from "../repositories/admin-repository";
 import type { Role, UserRecord } from "../repositories/user-record";
 import type { ProfileChanges } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
 import { fromBase64, toBase64Url, utf8 } from "../security/encoding";
-
-const viewer = (deps: Deps, caller: AccessClaims) => ({ userId: caller.sub, sessionId: caller.sid, now: deps.clock.now() });
+import { callerSession, conflictFor } from "./caller";
 
 const adminsOnly = () => new AppError(403, "forbidden", "Only an admin can do this.");
 // Not 403: to anyone but the user and admins, other accounts simply do not exist.
@@ -35,7 +33,7 @@ export async function listUsers(
   query: { limit: number; cursor?: string; q?: string },
 ): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const page = await listUsersPage(deps.db, {
-    ...viewer(deps, caller),
+    ...callerSession(deps, caller),
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor) : null,
     q: query.q || null,
@@ -46,7 +44,7 @@ export async function listUsers(
 }
 
 export async function getUser(deps: Deps, caller: AccessClaims, targetId: string): Promise<UserRecord> {
-  const { callerRole, user } = await findVisibleUser(deps.db, { ...viewer(deps, caller), targetId });
+  const { callerRole, user } = await findVisibleUser(deps.db, { ...callerSession(deps, caller), targetId });
   if (!callerRole) throw sessionEnded();
   if (!user) throw noSuchUser();
   return user;
@@ -55,10 +53,9 @@ export async function getUser(deps: Deps, caller: AccessClaims, targetId: string
 export async function updateUser(deps: Deps, caller: AccessClaims, targetId: string, changes: ProfileChanges & { role?: Role }): Promise<UserRecord> {
   let outcome;
   try {
-    outcome = await updateVisibleUser(deps.db, { ...viewer(deps, caller), targetId, changes });
+    outcome = await updateVisibleUser(deps.db, { ...callerSession(deps, caller), targetId, changes });
   } catch (err) {
-    if (violatedUniqueConstraint(err) === "users_username_key") throw new AppError(409, "username_taken", "This username is taken.");
-    throw err;
+    throw conflictFor(err) ?? err;
   }
   switch (outcome.kind) {
     case "updated":
@@ -75,7 +72,7 @@ export async function updateUser(deps: Deps, caller: AccessClaims, targetId: str
 }
 
 export async function deleteUser(deps: Deps, caller: AccessClaims, targetId: string): Promise<void> {
-  const outcome = await deleteUserAsAdmin(deps.db, { ...viewer(deps, caller), targetId });
+  const outcome = await deleteUserAsAdmin(deps.db, { ...callerSession(deps, caller), targetId });
   switch (outcome.kind) {
     case "deleted":
       return;

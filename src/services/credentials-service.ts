@@ -1,5 +1,4 @@
 import { sendMailLater, type Deps } from "../context";
-import { violatedUniqueConstraint } from "../db/errors";
 import { AppError, sessionEnded } from "../errors";
 import { emailChangeCodeMail, emailChangedMail, emailChangeRequestedMail, passwordChangedMail } from "../mail/templates";
 import { changePassword, confirmEmailChange, issueEmailChangeCode } from "../repositories/credentials-repository";
@@ -8,13 +7,14 @@ import type { AccessClaims } from "../security/access-token";
 import { CODE_MAX_ATTEMPTS, hashCode } from "../security/one-time-code";
 import { hashPassword } from "../security/password";
 import { CODE_MIN_INTERVAL_SECONDS, CODE_TTL_MINUTES, codeError, prepareCode } from "./codes";
+import { callerSession, conflictFor, emailTaken } from "./caller";
 import { reauthenticate } from "./reauthenticate";
 
 /** Two round trips: read and check the current password, then set the new one and revoke the other sessions. */
 export async function changeOwnPassword(deps: Deps, caller: AccessClaims, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const user = await reauthenticate(deps, caller, input.currentPassword);
   const passwordHash = await hashPassword(input.newPassword);
-  const changed = await changePassword(deps.db, { userId: caller.sub, sessionId: caller.sid, passwordHash, now: deps.clock.now() });
+  const changed = await changePassword(deps.db, { ...callerSession(deps, caller), passwordHash });
   if (!changed) throw sessionEnded();
   sendMailLater(deps, "password_changed", passwordChangedMail(user.email, deps.config.appUrl));
 }
@@ -34,9 +34,8 @@ export async function requestEmailChange(deps: Deps, caller: AccessClaims, input
   switch (outcome.kind) {
     case "signed_out":
       throw sessionEnded();
-    // Says the address cannot be used, never whose it is.
     case "taken":
-      throw new AppError(409, "email_taken", "That email address cannot be used. Choose another.");
+      throw emailTaken();
     case "too_soon":
       throw new AppError(429, "too_many_requests", "A code was sent less than a minute ago. Wait a moment before asking again.", {
         headers: { "Retry-After": String(CODE_MIN_INTERVAL_SECONDS) },
@@ -60,8 +59,7 @@ export async function confirmOwnEmailChange(deps: Deps, caller: AccessClaims, co
     });
   } catch (err) {
     // Someone took the address between the request and the confirmation.
-    if (violatedUniqueConstraint(err) === "users_email_key") throw new AppError(409, "email_taken", "That email address cannot be used. Choose another.");
-    throw err;
+    throw conflictFor(err) ?? err;
   }
   if (outcome.kind === "signed_out") throw sessionEnded();
   if (outcome.kind !== "changed") throw codeError(outcome.kind);

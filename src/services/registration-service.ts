@@ -1,6 +1,4 @@
 import { sendMailLater, type ClientInfo, type Deps } from "../context";
-import { violatedUniqueConstraint } from "../db/errors";
-import { AppError } from "../errors";
 import { alreadyRegisteredMail, verificationCodeMail } from "../mail/templates";
 import {
   consumeVerificationCode,
@@ -11,6 +9,7 @@ import {
 import type { UserRecord } from "../repositories/user-record";
 import { CODE_MAX_ATTEMPTS, hashCode } from "../security/one-time-code";
 import { hashPassword } from "../security/password";
+import { conflictFor } from "./caller";
 import { CODE_MIN_INTERVAL_SECONDS, CODE_TTL_MINUTES, codeError, prepareCode } from "./codes";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
@@ -22,13 +21,6 @@ export interface Registration {
 }
 
 export type RegistrationResult = { kind: "created"; user: UserRecord } | { kind: "pending" };
-
-function conflictFor(err: unknown): AppError | null {
-  const constraint = violatedUniqueConstraint(err);
-  if (constraint === "users_email_key") return new AppError(409, "email_taken", "An account with this email already exists.");
-  if (constraint === "users_username_key") return new AppError(409, "username_taken", "This username is taken.");
-  return null;
-}
 
 const isAdminEmail = (deps: Deps, email: string) => deps.config.adminEmails.includes(email);
 

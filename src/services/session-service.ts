@@ -10,6 +10,7 @@ import {
 } from "../repositories/session-repository";
 import type { AccessClaims } from "../security/access-token";
 import { formatRefreshToken, hashRefreshSecret, parseRefreshToken, successorOf } from "../security/refresh-token";
+import { callerSession } from "./caller";
 import { issueTokens, type IssuedTokens } from "./session-tokens";
 
 const invalidRefresh = () => new AppError(401, "invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
@@ -40,26 +41,25 @@ export async function refreshSession(deps: Deps, presented: string): Promise<Iss
   return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt });
 }
 
-const principal = (deps: Deps, caller: AccessClaims) => ({ userId: caller.sub, sessionId: caller.sid, now: deps.clock.now() });
 
 
 export async function logout(deps: Deps, caller: AccessClaims): Promise<void> {
-  if (!(await revokeSession(deps.db, principal(deps, caller)))) throw sessionEnded();
+  if (!(await revokeSession(deps.db, callerSession(deps, caller)))) throw sessionEnded();
 }
 
 export async function logoutEverywhere(deps: Deps, caller: AccessClaims): Promise<void> {
-  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "all" })) === null) throw sessionEnded();
+  if ((await revokeSessions(deps.db, { ...callerSession(deps, caller), scope: "all" })) === null) throw sessionEnded();
 }
 
 export async function revokeOtherSessions(deps: Deps, caller: AccessClaims): Promise<void> {
-  if ((await revokeSessions(deps.db, { ...principal(deps, caller), scope: "others" })) === null) throw sessionEnded();
+  if ((await revokeSessions(deps.db, { ...callerSession(deps, caller), scope: "others" })) === null) throw sessionEnded();
 }
 
 // Another user's session and a missing one answer alike, so session ids cannot be probed.
 const noSuchSession = () => new AppError(404, "session_not_found", "No such session.");
 
 export async function revokeOneSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<void> {
-  const revoked = await revokeSessions(deps.db, { ...principal(deps, caller), scope: { targetId } });
+  const revoked = await revokeSessions(deps.db, { ...callerSession(deps, caller), scope: { targetId } });
   if (revoked === null) throw sessionEnded();
   if (revoked === 0) throw noSuchSession();
 }
@@ -69,13 +69,13 @@ export interface SessionView extends SessionRecord {
 }
 
 export async function listSessions(deps: Deps, caller: AccessClaims): Promise<SessionView[]> {
-  const sessions = await listLiveSessions(deps.db, principal(deps, caller));
+  const sessions = await listLiveSessions(deps.db, callerSession(deps, caller));
   if (sessions.length === 0) throw sessionEnded();
   return sessions.map((s) => ({ ...s, current: s.id === caller.sid }));
 }
 
 export async function getSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<SessionView> {
-  const { callerLive, session } = await findLiveSession(deps.db, { ...principal(deps, caller), targetId });
+  const { callerLive, session } = await findLiveSession(deps.db, { ...callerSession(deps, caller), targetId });
   if (!callerLive) throw sessionEnded();
   if (!session) throw noSuchSession();
   return { ...session, current: session.id === caller.sid };
