@@ -1,7 +1,7 @@
 // npm run dev: the whole local stack in one process tree. Ctrl-C stops all of it.
 import { spawn } from "node:child_process";
 import { startMailCatcher } from "./mail-catcher";
-import { DEV_PORTS, ensureDevVars, LOCAL_NEON_URL, PGLITE_DIR, readDevVars, WRANGLER_OFFLINE_ENV } from "./local-env";
+import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV } from "./local-env";
 import { migrateDatabase } from "./migrate-db";
 import { startSqlEndpoint } from "./sql-endpoint";
 
@@ -9,25 +9,31 @@ import { startSqlEndpoint } from "./sql-endpoint";
 const OVERRIDABLE = [
   "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEYS", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL",
   "SESSION_MAX_AGE", "TOKEN_SECRET", "RESEND_API_KEY", "RESEND_API_URL", "MAIL_FROM", "APP_URL",
-  "REQUIRE_EMAIL_VERIFICATION", "ADMIN_EMAILS", "CORS_ORIGINS",
+  "REQUIRE_EMAIL_VERIFICATION", "ADMIN_EMAILS", "CORS_ORIGINS", "NEON_LOCAL_ENDPOINT", "MAIL_CATCHER_URL",
 ];
 
 async function main() {
   if (ensureDevVars()) console.log("created .dev.vars with a fresh signing key and secrets");
   const devVars = readDevVars();
+  const { ports, dataDir } = devStackSettings();
 
   // DATABASE_URL in the shell selects the Postgres behind the endpoint; otherwise embedded PGlite.
   const backendUrl = process.env.DATABASE_URL || undefined;
-  const endpoint = await startSqlEndpoint({ port: DEV_PORTS.sql, databaseUrl: backendUrl, dataDir: PGLITE_DIR });
-  const catcher = await startMailCatcher({ port: DEV_PORTS.mail });
+  const endpoint = await startSqlEndpoint({ port: ports.sql, databaseUrl: backendUrl, dataDir });
+  const catcher = await startMailCatcher({ port: ports.mail });
   await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
 
-  const overrides = OVERRIDABLE.filter((k) => process.env[k] !== undefined && process.env[k] !== devVars[k]);
+  // The stack's own URLs first; a variable set in the shell (say a real RESEND_API_URL) still wins.
+  const vars: Record<string, string> = { ...localStackVars(ports) };
+  for (const k of OVERRIDABLE) {
+    const value = process.env[k];
+    if (value !== undefined && value !== devVars[k]) vars[k] = value;
+  }
   // Its own process group, so stopping can take down wrangler and the workerd it starts, whatever
   // signal reached us (a terminal's Ctrl-C or a supervisor's SIGTERM).
   const wrangler = spawn(
     "node_modules/.bin/wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", String(DEV_PORTS.worker), ...overrides.flatMap((k) => ["--var", `${k}:${process.env[k]}`])],
+    ["dev", "--ip", "127.0.0.1", "--port", String(ports.worker), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...WRANGLER_OFFLINE_ENV }, detached: true },
   );
   const wranglerExited = new Promise<void>((resolve) => wrangler.once("exit", () => resolve()));
@@ -40,9 +46,9 @@ async function main() {
   };
 
   console.log(`
-  app + API     http://localhost:${DEV_PORTS.worker}        (API under /api/v1, docs at /docs and /redoc)
+  app + API     http://localhost:${ports.worker}        (API under /api/v1, docs at /docs and /redoc)
   mail catcher  ${catcher.url}         (read verification codes here)
-  SQL endpoint  ${endpoint.url}         (Neon HTTP protocol; ${backendUrl ? "Postgres from DATABASE_URL" : `PGlite in ${PGLITE_DIR}`})
+  SQL endpoint  ${endpoint.url}         (Neon HTTP protocol; ${backendUrl ? "Postgres from DATABASE_URL" : `PGlite in ${dataDir}`})
   Ctrl-C stops everything.
 `);
 

@@ -3,22 +3,56 @@ import { generateSigningJwk, generateTokenSecret } from "./secrets";
 
 export const DEV_PORTS = { worker: 8787, sql: 4444, mail: 8025 } as const;
 
+export const PGLITE_DIR = ".data/pglite";
+
+export interface DevStackSettings {
+  ports: { worker: number; sql: number; mail: number };
+  /** PGlite's folder, or "memory://" for a database that lives only as long as the stack. */
+  dataDir: string;
+}
+
+/**
+ * Where `npm run dev` listens and keeps its data: the defaults, or DEV_WORKER_PORT, DEV_SQL_PORT,
+ * DEV_MAIL_PORT and DEV_DATA_DIR from the shell (the browser tests run a second stack beside a developer's).
+ */
+export function devStackSettings(env: NodeJS.ProcessEnv = process.env): DevStackSettings {
+  const port = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  return {
+    ports: { worker: port("DEV_WORKER_PORT", DEV_PORTS.worker), sql: port("DEV_SQL_PORT", DEV_PORTS.sql), mail: port("DEV_MAIL_PORT", DEV_PORTS.mail) },
+    dataDir: env.DEV_DATA_DIR || PGLITE_DIR,
+  };
+}
+
+/** The worker variables that point at the local stack's own parts; they follow the ports. */
+export function localStackVars(ports: DevStackSettings["ports"]): Record<string, string> {
+  return {
+    NEON_LOCAL_ENDPOINT: `http://127.0.0.1:${ports.sql}`,
+    RESEND_API_URL: `http://127.0.0.1:${ports.mail}`,
+    MAIL_CATCHER_URL: `http://127.0.0.1:${ports.mail}`,
+    APP_URL: `http://localhost:${ports.worker}`,
+  };
+}
+
 // The worker only needs *a* Neon-style URL: the local endpoint ignores its host and serves its own database.
 export const LOCAL_NEON_URL = "postgresql://local:local@db.localtest.me/local";
 
-export const PGLITE_DIR = ".data/pglite";
-
-/** Writes .dev.vars with fresh secrets and local settings, only when it does not exist yet. */
+/**
+ * Writes .dev.vars with fresh secrets and local settings, only when it does not exist yet. The URLs of
+ * the stack's own parts are not in it: `npm run dev` passes them, so they follow DEV_*_PORT.
+ */
 export function ensureDevVars(path = ".dev.vars"): boolean {
   if (existsSync(path)) return false;
   const vars = {
     DATABASE_URL: LOCAL_NEON_URL,
-    NEON_LOCAL_ENDPOINT: `http://127.0.0.1:${DEV_PORTS.sql}`,
     JWT_PRIVATE_KEY: generateSigningJwk(),
     TOKEN_SECRET: generateTokenSecret(),
     RESEND_API_KEY: "re_local_catcher",
-    RESEND_API_URL: `http://127.0.0.1:${DEV_PORTS.mail}`,
-    APP_URL: `http://localhost:${DEV_PORTS.worker}`,
     MAIL_FROM: "Accounts (local) <no-reply@localhost>",
     REQUIRE_EMAIL_VERIFICATION: "true",
   };

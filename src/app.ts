@@ -11,6 +11,7 @@ import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/securit
 import { validationHook } from "./http/validation";
 import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
+import { clientConfigRoutes } from "./routes/client-config";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { oauthTokenRoutes } from "./routes/oauth-token";
@@ -50,6 +51,7 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
     type: "oauth2",
     flows: { password: { tokenUrl: "/api/v1/auth/token", refreshUrl: "/api/v1/auth/token", scopes: {} } },
   });
+  api.route("/", clientConfigRoutes);
   api.use("*", provideDeps({ clock }));
   for (const path of ["/auth/register", "/users", "/auth/verify/resend", "/auth/forgot-password"]) {
     api.on("POST", path, rateLimit("MAIL_RATE_LIMITER"));

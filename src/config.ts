@@ -60,6 +60,7 @@ const configSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: flag(true),
   ADMIN_EMAILS: list.transform((emails) => emails.map((e) => e.toLowerCase())),
   CORS_ORIGINS: list,
+  MAIL_CATCHER_URL: z.string().url().optional(),
 });
 
 export type Ed25519PrivateJwk = z.infer<typeof ed25519PrivateJwk>;
@@ -85,6 +86,8 @@ export interface Config {
   requireEmailVerification: boolean;
   adminEmails: string[];
   corsOrigins: string[];
+  /** Local stacks only: the page where caught mail can be read; the browser app links to it. */
+  mailCatcherUrl: string | undefined;
 }
 
 /** Reads and checks the Worker's env. Throws a ConfigError naming the first bad variable. */
@@ -116,6 +119,7 @@ export function parseConfig(env: Env): Config {
     requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
     adminEmails: e.ADMIN_EMAILS,
     corsOrigins: e.CORS_ORIGINS,
+    mailCatcherUrl: e.MAIL_CATCHER_URL,
   };
 }
 

@@ -22,5 +22,6 @@ export interface Env {
   REQUIRE_EMAIL_VERIFICATION?: string;
   ADMIN_EMAILS?: string;
   CORS_ORIGINS?: string;
+  MAIL_CATCHER_URL?: string;
   LOG_LEVEL?: string;
 }

@@ -23,3 +23,21 @@ describe("configuration", () => {
     expect(body.detail).toContain("TOKEN_SECRET");
   });
 });
+
+describe("GET /client-config", () => {
+  const fetchConfig = async (bindings: object) => {
+    const res = await workerWith(systemClock, bindings)("GET", "/client-config");
+    expect(res.status).toBe(200);
+    return (await res.json()) as { require_email_verification: boolean; mail_catcher_url: string | null };
+  };
+
+  it("tells the browser app whether codes are needed, and links no mail catcher in production", async () => {
+    expect(await fetchConfig(env)).toEqual({ require_email_verification: true, mail_catcher_url: null });
+    expect(await fetchConfig({ ...env, REQUIRE_EMAIL_VERIFICATION: "false" })).toMatchObject({ require_email_verification: false });
+  });
+
+  it("publishes the local stack's mail catcher page when it is configured", async () => {
+    const body = await fetchConfig({ ...env, MAIL_CATCHER_URL: "http://127.0.0.1:8025" });
+    expect(body.mail_catcher_url).toBe("http://127.0.0.1:8025");
+  });
+});

@@ -1,0 +1,27 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { getConfig } from "../config";
+import type { AppEnv } from "../http/app-env";
+import { json } from "../schemas/responses";
+
+const ClientConfig = z
+  .object({
+    require_email_verification: z.boolean().openapi({ description: "Whether a new account must enter an emailed code before it can sign in." }),
+    mail_catcher_url: z.string().nullable().openapi({ description: "Local stacks only: where caught mail (and its codes) can be read. Null in production." }),
+  })
+  .openapi("ClientConfig");
+
+const clientConfigRoute = createRoute({
+  method: "get",
+  path: "/client-config",
+  tags: ["health"],
+  summary: "What a sign-in front end needs to know about this deployment (nothing secret)",
+  responses: { 200: json(ClientConfig, "The settings.") },
+});
+
+export const clientConfigRoutes = new OpenAPIHono<AppEnv>();
+
+clientConfigRoutes.openapi(clientConfigRoute, (c) => {
+  const config = getConfig(c.env);
+  c.header("Cache-Control", "no-cache");
+  return c.json({ require_email_verification: config.requireEmailVerification, mail_catcher_url: config.mailCatcherUrl ?? null }, 200);
+});
