@@ -56,7 +56,9 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   for (const path of ["/auth/register", "/users", "/auth/verify/resend", "/auth/forgot-password"]) {
     api.on("POST", path, rateLimit("MAIL_RATE_LIMITER"));
   }
-  for (const path of ["/auth/login", "/users/login", "/auth/token", "/auth/verify", "/auth/reset-password", "/auth/refresh"]) {
+  // Not /auth/refresh: the browser app calls it on every page load and many people share one address
+  // (offices, carrier NAT); its token has 128+ random bits to guess, and reuse detection guards it.
+  for (const path of ["/auth/login", "/users/login", "/auth/token", "/auth/verify", "/auth/reset-password"]) {
     api.on("POST", path, rateLimit("AUTH_RATE_LIMITER"));
   }
   api.route("/", authRoutes);
