@@ -31,7 +31,7 @@ export const passwordResetMail = (to: string, code: string, appUrl: string, ttlM
     "If you did not ask to reset your password, ignore this message; your password stays as it is.");
 
 export const emailChangeCodeMail = (to: string, code: string, appUrl: string, ttlMinutes: number) =>
-  codeMail(to, "Confirm your new email address", "Use this code to make this your account's email address:", code, `${appUrl}/account`, ttlMinutes,
+  codeMail(to, "Confirm your new email address", "Use this code to make this your account's email address:", code, `${appUrl}/account/email`, ttlMinutes,
     "If you did not ask for this, ignore this message; nothing changes without the code.");
 
 /** To the current address when someone asks to move the account to another one. */
@@ -39,7 +39,7 @@ export function emailChangeRequestedMail(to: string, newEmail: string, appUrl: s
   return message(to, "A change of your account's email address was requested", [
     `Someone signed in to your account asked to change its email address to ${newEmail}.`,
     "The change only happens once the code we sent to the new address is entered.",
-    `If this was not you, change your password now at ${appUrl}/account and sign out your other sessions.`,
+    `If this was not you, change your password now at ${appUrl}/account/password and sign out your other sessions.`,
   ]);
 }
 
