@@ -1,0 +1,115 @@
+import { h, formatDate, pageTitle, statusRegion } from "../dom.js";
+import { field, form, showError } from "../forms.js";
+import { authed, currentUser } from "../session.js";
+
+const DEFAULT_PAGE_SIZE = 20;
+
+export function adminUsersPage({ title, params }) {
+  const status = statusRegion();
+  const tbody = h("tbody");
+  const pager = h("div", { class: "actions pager" });
+  // Cursors of the pages before this one, so "Previous" can go back through an opaque keyset cursor.
+  const previous = [];
+  // Search and page size live in the URL, so a reload or a shared link shows the same list.
+  let query = params.get("q") ?? "";
+  const pageSize = Math.min(100, Math.max(1, Number(params.get("limit")) || DEFAULT_PAGE_SIZE));
+  let cursor = null;
+
+  const searchForm = form({
+    label: "Search users",
+    submit: "Search",
+    fields: [field({ label: "Search", name: "q", type: "search", hint: "Start of an email, username or name.", maxlength: 100 })],
+    async onSubmit({ q }) {
+      query = q.trim();
+      previous.length = 0;
+      cursor = null;
+      const url = new URL(location.href);
+      if (query) url.searchParams.set("q", query);
+      else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+      await load();
+    },
+  });
+  searchForm.elements.namedItem("q").value = query;
+
+  async function load() {
+    const search = new URLSearchParams({ limit: String(pageSize) });
+    if (query) search.set("q", query);
+    if (cursor) search.set("cursor", cursor);
+    const page = await authed("GET", `/users?${search}`);
+    tbody.replaceChildren(...(page.items.length ? page.items.map(userRow) : [h("tr", {}, h("td", { colspan: "5" }, "No users match."))]));
+    const back = h("button", { type: "button", class: "secondary", disabled: previous.length === 0 }, "Previous page");
+    back.addEventListener("click", () => {
+      cursor = previous.pop() ?? null;
+      void load().catch(report);
+    });
+    const next = h("button", { type: "button", class: "secondary", disabled: !page.next_cursor }, "Next page");
+    next.addEventListener("click", () => {
+      previous.push(cursor);
+      cursor = page.next_cursor;
+      void load().catch(report);
+    });
+    pager.replaceChildren(back, next);
+  }
+
+  const report = (err) => showError(searchForm, err);
+
+  function userRow(user) {
+    const isSelf = user.id === currentUser()?.id;
+    const role = h(
+      "select",
+      { "aria-label": `Role of ${user.email}` },
+      ["user", "admin"].map((r) => h("option", { value: r, selected: r === user.role }, r)),
+    );
+    role.addEventListener("change", async () => {
+      status.textContent = "";
+      try {
+        await authed("PATCH", `/users/${user.id}`, { role: role.value });
+        status.textContent = `${user.email} is now ${role.value === "admin" ? "an admin" : "a user"}.`;
+      } catch (err) {
+        role.value = user.role;
+        report(err);
+      }
+    });
+
+    // Deleting takes two clicks: the first turns the button into a confirmation.
+    const remove = h("button", { type: "button", class: "danger", "aria-label": `Delete ${user.email}` }, "Delete");
+    remove.addEventListener("click", async () => {
+      if (!remove.dataset.armed) {
+        remove.dataset.armed = "true";
+        remove.textContent = "Confirm delete";
+        remove.setAttribute("aria-label", `Confirm deleting ${user.email}`);
+        return;
+      }
+      remove.disabled = true;
+      try {
+        await authed("DELETE", `/users/${user.id}`);
+        await load();
+        status.textContent = `${user.email} was deleted.`;
+      } catch (err) {
+        remove.disabled = false;
+        report(err);
+      }
+    });
+
+    return h(
+      "tr",
+      { dataset: { userId: user.id } },
+      h("td", {}, h("span", { class: "email" }, user.email), user.email_verified ? null : h("span", { class: "badge muted" }, "unverified")),
+      h("td", {}, [user.full_name, user.username && `@${user.username}`].filter(Boolean).join(" · ") || "—"),
+      h("td", {}, role),
+      h("td", {}, formatDate(user.created_at)),
+      h("td", {}, isSelf ? h("span", { class: "badge" }, "You") : remove),
+    );
+  }
+
+  const table = h(
+    "table",
+    { class: "users" },
+    h("caption", { class: "sr-only" }, "Users"),
+    h("thead", {}, h("tr", {}, ["Email", "Name", "Role", "Created", ""].map((label) => h("th", { scope: "col" }, label)))),
+    tbody,
+  );
+  void load().catch(report);
+  return h("section", {}, pageTitle(title), searchForm, status, h("div", { class: "table-wrap" }, table), pager);
+}
