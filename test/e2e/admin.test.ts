@@ -1,0 +1,99 @@
+// The admin's users page: search, paging, role changes, deletion, and what the last admin cannot do.
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_EMAIL } from "./stack";
+import { fill, newPage, registerAndVerify, signIn, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
+
+const browser = useBrowser();
+
+const rows = (page: Page) => page.locator("table.users tbody tr");
+const emailsShown = (page: Page) => page.locator("table.users tbody .email").allInnerTexts();
+
+describe("admin users page", () => {
+  const tag = `pupil${Date.now().toString(36)}`;
+  const pupils = [uniqueEmail(`${tag}-a`), uniqueEmail(`${tag}-b`)];
+  let admin: AppPage;
+
+  beforeAll(async () => {
+    for (const email of pupils) {
+      const { page, context } = await newPage(browser());
+      await registerAndVerify(page, email);
+      await context.close();
+    }
+    admin = await newPage(browser());
+    await registerAndVerify(admin.page, ADMIN_EMAIL);
+  });
+
+  it("is not offered to, nor opened for, a user who is not an admin", async () => {
+    const { page } = await newPage(browser());
+    await signIn(page, pupils[0]!);
+    expect(await page.getByRole("link", { name: "Users" }).count()).toBe(0);
+    await page.goto("/admin/users");
+    await page.getByRole("heading", { name: "Admins only" }).waitFor();
+  });
+
+  it("pages through everyone and back", async () => {
+    const { page } = admin;
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.waitForURL("**/admin/users");
+    await rows(page).first().waitFor();
+    await snap(page, "30-admin-users");
+
+    await page.goto("/admin/users?limit=2");
+    await rows(page).nth(1).waitFor();
+    const first = await emailsShown(page);
+    expect(first).toHaveLength(2);
+    await page.getByRole("button", { name: "Next page" }).click();
+    await page.waitForFunction((shown) => document.querySelector("table.users tbody .email")?.textContent !== shown, first[0]);
+    const second = await emailsShown(page);
+    expect(second.some((e) => first.includes(e))).toBe(false);
+    await page.getByRole("button", { name: "Previous page" }).click();
+    await page.waitForFunction((shown) => document.querySelector("table.users tbody .email")?.textContent === shown, first[0]);
+    expect(await emailsShown(page)).toEqual(first);
+  });
+
+  it("searches by the start of an address", async () => {
+    const { page } = admin;
+    await page.goto("/admin/users");
+    await fill(page, "Search", tag);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll("table.users tbody .email").length === 2);
+    expect((await emailsShown(page)).sort()).toEqual([...pupils].sort());
+    expect(page.url()).toContain(`q=${tag}`);
+    await snap(page, "31-admin-search");
+  });
+
+  it("makes a user an admin, and the change sticks", async () => {
+    const { page } = admin;
+    await page.goto(`/admin/users?q=${encodeURIComponent(pupils[0]!)}`);
+    const role = page.getByLabel(`Role of ${pupils[0]}`);
+    await role.selectOption("admin");
+    await page.getByText(`${pupils[0]} is now an admin.`).waitFor();
+    await page.reload();
+    expect(await page.getByLabel(`Role of ${pupils[0]}`).inputValue()).toBe("admin");
+    await snap(page, "33-debug");
+    await role.selectOption("user", { timeout: 5000 });
+    await page.getByText(`${pupils[0]} is now a user.`).waitFor();
+  });
+
+  it("refuses to demote the last admin, with the server's reason, and puts the choice back", async () => {
+    const { page } = admin;
+    await page.goto(`/admin/users?q=${encodeURIComponent(ADMIN_EMAIL)}`);
+    const own = page.getByLabel(`Role of ${ADMIN_EMAIL}`);
+    await own.selectOption("user");
+    await page.getByRole("alert").filter({ hasText: /admin/i }).waitFor();
+    expect(await own.inputValue()).toBe("admin");
+    await snap(page, "32-admin-last-admin");
+  });
+
+  it("deletes a user after a second, confirming click", async () => {
+    const { page, errors } = admin;
+    await page.goto(`/admin/users?q=${tag}`);
+    await rows(page).nth(1).waitFor();
+    await page.getByRole("button", { name: `Delete ${pupils[1]}` }).click();
+    await page.getByRole("button", { name: `Confirm deleting ${pupils[1]}` }).click();
+    await page.getByText(`${pupils[1]} was deleted.`).waitFor();
+    expect(await emailsShown(page)).toEqual([pupils[0]]);
+    expect(errors).toEqual([]);
+  });
+});

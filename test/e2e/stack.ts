@@ -1,0 +1,95 @@
+// Starts `npm run dev` (worker, SQL endpoint on in-memory PGlite, mail catcher) on free ports for the
+// browser tests, and stops its whole process tree afterwards.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import type { TestProject } from "vitest/node";
+
+export const ADMIN_EMAIL = "admin@example.test";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+    mailUrl: string;
+    sqlUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, exited: () => boolean, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error("npm run dev exited before the stack was up (its output is above)");
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the dev stack did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+export default async function setup(project: TestProject) {
+  const [worker, sql, mail] = [await freePort(), await freePort(), await freePort()];
+  let output = "";
+  const dev = spawn("npm", ["run", "dev"], {
+    // Its own process group, so teardown reaches npm, tsx and dev.ts (which stops wrangler in turn).
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      DEV_WORKER_PORT: String(worker),
+      DEV_SQL_PORT: String(sql),
+      DEV_MAIL_PORT: String(mail),
+      DEV_DATA_DIR: "memory://",
+      // Whatever a developer's .dev.vars says, the tests need codes mailed and a known admin.
+      REQUIRE_EMAIL_VERIFICATION: "true",
+      ADMIN_EMAILS: ADMIN_EMAIL,
+      DATABASE_URL: "",
+    },
+  });
+  dev.stdout.on("data", (chunk: Buffer) => (output += chunk));
+  dev.stderr.on("data", (chunk: Buffer) => (output += chunk));
+  let exited = false;
+  const gone = new Promise<void>((resolve) => dev.once("exit", () => ((exited = true), resolve())));
+
+  const stop = async () => {
+    if (exited) return;
+    try {
+      process.kill(-dev.pid!, "SIGINT");
+    } catch {
+      return;
+    }
+    const forced = setTimeout(() => {
+      try {
+        process.kill(-dev.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, 15_000);
+    await gone;
+    clearTimeout(forced);
+  };
+
+  try {
+    await waitUntilUp(`http://127.0.0.1:${worker}/api/v1/health`, () => exited);
+  } catch (err) {
+    console.error(output);
+    await stop();
+    throw err;
+  }
+  project.provide("appUrl", `http://localhost:${worker}`);
+  project.provide("mailUrl", `http://127.0.0.1:${mail}`);
+  project.provide("sqlUrl", `http://127.0.0.1:${sql}`);
+  return stop;
+}
