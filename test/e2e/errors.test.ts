@@ -2,7 +2,7 @@
 // with focus moved there.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fill, newPage, PASSWORD, registerAndVerify, setDatabaseAvailable, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
+import { fill, newPage, PASSWORD, readCodeFromCatcher, registerAndVerify, setDatabaseAvailable, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
 
 const browser = useBrowser();
 
@@ -75,6 +75,13 @@ describe("error messages a person can meet", () => {
     expect(message).toMatch(/code/i);
     expect(await focusedName(page)).toBe("code");
     await snap(page, "22-verify-bad-code");
+
+    // Asking again within the minute sends nothing new (one mail a minute), and the first code still works.
+    await page.getByRole("button", { name: "Send a new code" }).click();
+    await page.getByText("a new code is on its way").waitFor();
+    await fill(page, "6-digit code", await readCodeFromCatcher(page.context(), pending));
+    await page.getByRole("button", { name: "Verify", exact: true }).click();
+    await page.waitForURL("**/account");
   });
 
   it("profile: a username someone else has is refused under that input", async () => {

@@ -57,6 +57,27 @@ describe("a person's account, from registration to deletion", () => {
     expect(stored).not.toMatch(/eyJ|refresh/);
   });
 
+  it("refreshes its access token a minute before it expires, without a failed call", async () => {
+    const { context, page } = await newPage(browser());
+    await page.clock.install();
+    await signIn(page, email);
+    const failures: string[] = [];
+    page.on("response", (res) => {
+      if (res.url().includes("/api/") && res.status() >= 400) failures.push(`${res.status()} ${res.url()}`);
+    });
+    // The token lives 30 minutes: at 28:59 nothing has happened yet, at 29:01 the refresh has.
+    const refreshed = page.waitForResponse((res) => res.url().endsWith("/api/v1/auth/refresh"));
+    await page.clock.runFor("28:59");
+    await page.clock.runFor("00:02");
+    expect((await refreshed).status()).toBe(200);
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
+    await page.locator("li.session.current").waitFor();
+    expect(failures).toEqual([]);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.waitForURL("**/login");
+    await context.close();
+  });
+
   it("edits the profile", async () => {
     const { page } = main;
     await fill(page, /Full name/, "Augusta Ada King");

@@ -24,7 +24,7 @@ export function verifyPage({ title, params }) {
     try {
       const address = verifyForm.elements.namedItem("email").value;
       await request("POST", "/auth/verify/resend", { body: { email: address } });
-      status.textContent = `If ${address} is waiting for verification, a new code is on its way. Older codes no longer work.`;
+      status.textContent = `If ${address} is waiting for verification, a new code is on its way (at most one a minute; the newest code is the one that works).`;
     } catch (err) {
       showError(verifyForm, err);
     } finally {
