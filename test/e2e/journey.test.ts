@@ -14,7 +14,13 @@ describe("a person's account, from registration to deletion", () => {
 
   it("registers, reads the code in the mail catcher linked from the app, and verifies", async () => {
     const { page } = main;
-    await page.goto("/");
+    const res = await page.goto("/");
+    // Only our own files may run or style the page: no inline script or style is allowed, or needed.
+    const csp = res!.headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res!.headers()["x-frame-options"]).toBe("DENY");
     await page.waitForURL("**/login");
     // The local stack's banner points at the catcher, where the code will be.
     const catcherLink = page.getByRole("link", { name: "mail catcher" });
