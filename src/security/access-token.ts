@@ -1,6 +1,7 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import { invalidToken } from "../errors";
 import { JWT_ALGORITHM, type KeySet } from "./keys";
+import { VerifiedTokenCache } from "./verified-tokens";
 
 export type Role = "user" | "admin";
 
@@ -36,7 +37,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Verifies signature, algorithm (pinned: `alg: none` and HS256-with-the-public-key are refused before
  * any key is touched), issuer, audience and expiry against the injected clock.
  */
+// One cache per key set: a new signing configuration starts with nothing verified.
+const verified = new WeakMap<KeySet, VerifiedTokenCache<AccessClaims>>();
+
 export async function verifyAccessToken(keys: KeySet, token: string, settings: TokenSettings, now: Date): Promise<AccessClaims> {
+  let cache = verified.get(keys);
+  if (!cache) verified.set(keys, (cache = new VerifiedTokenCache()));
+  const scope = `${settings.issuer} ${settings.audience}`;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const known = cache.get(token, scope, nowSeconds);
+  if (known) return known;
+  const claims = await verifyWithJose(keys, token, settings, now);
+  cache.set(token, scope, claims.claims, claims.exp);
+  return claims.claims;
+}
+
+async function verifyWithJose(keys: KeySet, token: string, settings: TokenSettings, now: Date): Promise<{ claims: AccessClaims; exp: number }> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -53,11 +69,11 @@ export async function verifyAccessToken(keys: KeySet, token: string, settings: T
         requiredClaims: ["sub", "sid", "exp", "iat"],
       },
     );
-    const { sub, sid, role } = payload;
+    const { sub, sid, role, exp } = payload;
     if (typeof sub !== "string" || !UUID.test(sub) || typeof sid !== "string" || !UUID.test(sid) || (role !== "user" && role !== "admin")) {
       throw invalidToken();
     }
-    return { sub, sid, role };
+    return { claims: { sub, sid, role }, exp: exp! };
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw invalidToken("The access token has expired.");
     if (err instanceof errors.JOSEError || err instanceof TypeError) throw invalidToken();

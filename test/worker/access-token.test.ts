@@ -74,6 +74,14 @@ describe("access tokens on GET /users/me", () => {
     await expectProblem(await me(await sign({ ...claimsOf(token), sid: crypto.randomUUID() })), 401, "invalid_token");
   });
 
+  it("remembers a verified token only as long as it is good: revoking its session ends it at once", async () => {
+    const { token } = await createVerifiedUser();
+    expect((await me(token)).status).toBe(200);
+    expect((await me(token)).status).toBe(200); // now known to this isolate: no signature check
+    expect((await call("POST", "/auth/logout", { token })).status).toBe(204);
+    await expectProblem(await me(token), 401, "invalid_token");
+  });
+
   it("rejects an expired token (fixed clock, no sleeping)", async () => {
     const { token } = await createVerifiedUser();
     const exp = claimsOf(token).exp as number;
