@@ -1,8 +1,8 @@
 // Starts `npm run dev` (worker, SQL endpoint on in-memory PGlite, mail catcher) on free ports for the
 // browser tests, and stops its whole process tree afterwards.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../../dev/http-util";
 
 export const ADMIN_EMAIL = "admin@example.test";
 
@@ -12,17 +12,6 @@ declare module "vitest" {
     mailUrl: string;
     sqlUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilUp(url: string, exited: () => boolean, timeoutMs = 90_000): Promise<void> {
