@@ -1,0 +1,73 @@
+// The bench's database: a throwaway database on the Postgres in DATABASE_URL (dropped afterwards, so no
+// one's data is touched), or in-memory PGlite; behind the local Neon-compatible endpoint either way.
+import pg from "pg";
+import { LOCAL_NEON_URL } from "../dev/local-env";
+import { migrateDatabase } from "../dev/migrate-db";
+import { startSqlEndpoint, type SqlEndpoint } from "../dev/sql-endpoint";
+
+export interface BenchDatabase {
+  endpoint: SqlEndpoint;
+  description: string;
+  close(): Promise<void>;
+}
+
+async function admin<T = unknown>(serverUrl: string, statement: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return (await client.query(statement)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Drops the databases of earlier runs that did not clean up (killed, or Ctrl-C: miniflare's own exit
+ * hook can end the process before our cleanup reaches the database). The name carries the run's pid.
+ */
+async function dropAbandoned(serverUrl: string): Promise<void> {
+  const rows = await admin<{ datname: string }>(serverUrl, "SELECT datname FROM pg_database WHERE datname ~ '^bench_[0-9]+_[0-9]+$'");
+  for (const { datname } of rows) {
+    if (!alive(Number(datname.split("_")[2]))) await admin(serverUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  }
+}
+
+export async function openBenchDatabase(serverUrl = process.env.DATABASE_URL || undefined): Promise<BenchDatabase> {
+  let databaseUrl: string | undefined;
+  let drop = async () => {};
+  if (serverUrl) {
+    await dropAbandoned(serverUrl);
+    const name = `bench_${Date.now()}_${process.pid}`;
+    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    drop = async () => {
+      await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    };
+  }
+  try {
+    const endpoint = await startSqlEndpoint({ port: 0, databaseUrl });
+    await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
+    return {
+      endpoint,
+      description: serverUrl ? `Postgres ${new URL(serverUrl).host} (throwaway database)` : "PGlite (in memory)",
+      close: async () => {
+        await endpoint.close();
+        await drop();
+      },
+    };
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+}

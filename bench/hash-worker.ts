@@ -1,0 +1,31 @@
+// Password hashing alone, inside workerd, with the service's own code and parameters:
+//   GET /scrypt?impl=native|noble&n=N   N raw scrypt runs; answers the derived key (hex) to compare bytes
+//   GET /verify                         one verifyPassword(), exactly the hash work of one login
+import { CURRENT_PARAMS, hashPassword, verifyPassword } from "../src/security/password";
+import { scryptNative, scryptNoble } from "../src/security/scrypt";
+import { utf8 } from "../src/security/encoding";
+
+const PASSWORD = "correct horse battery staple";
+const SALT = new Uint8Array(16).map((_, i) => i * 7 + 1);
+let stored: Promise<string> | undefined;
+
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/verify") {
+      stored ??= hashPassword(PASSWORD);
+      const { ok } = await verifyPassword(PASSWORD, await stored);
+      return new Response(ok ? "ok" : "mismatch", { status: ok ? 200 : 500 });
+    }
+    if (url.pathname === "/scrypt") {
+      const impl = url.searchParams.get("impl") === "noble" ? scryptNoble : scryptNative;
+      const n = Math.min(50, Math.max(1, Number(url.searchParams.get("n")) || 1));
+      let key: Uint8Array = new Uint8Array();
+      for (let i = 0; i < n; i++) key = await impl(utf8(PASSWORD), SALT, CURRENT_PARAMS, 32);
+      return Response.json({ key: hex(key), params: CURRENT_PARAMS });
+    }
+    return new Response("not found", { status: 404 });
+  },
+};

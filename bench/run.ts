@@ -1,0 +1,251 @@
+// npm run bench: the deployable build on workerd, the local Neon-compatible endpoint in front of
+// Postgres (DATABASE_URL, in a throwaway database) or PGlite, load from a separate process.
+//   npm run bench                 every scenario, a table, bench/results/latest.json
+//   npm run bench -- --soak       GET /users/me for 60 s: no errors, no memory growth in workerd
+//   --seconds=N                   measured seconds per scenario (default 10; for --soak, 60)
+//   --only=A,B                    only the scenarios whose names contain A or B (and hello, the yardstick)
+import { cpus, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { freePort } from "../dev/http-util";
+import { startMailCatcher } from "../dev/mail-catcher";
+import { LOCAL_NEON_URL } from "../dev/local-env";
+import { generateSigningJwk, generateTokenSecret } from "../dev/secrets";
+import { buildWorker } from "./build";
+import { openBenchDatabase } from "./database";
+import { connectIsolateHeap } from "./isolate-heap";
+import { killLoadProcesses, runLoad } from "./load-client";
+import { median, sampleMemory } from "./memory";
+import { kib, mib, printTable, writeJson, type ScenarioReport } from "./report";
+import type { Scenario } from "./scenarios";
+import { createUser, openSessions } from "./seed";
+import { hostWorker } from "./worker-host";
+
+const PASSWORD = "correct horse battery staple";
+// FastAPI + async SQLAlchemy + asyncpg, one uvicorn worker, the same read on the same Postgres, measured
+// on this kind of machine when the issue was written (PyPI is out of reach here, so not re-measured).
+const FASTAPI_ME_BASELINE = 780;
+const BUNDLE_LIMIT = 300 * 1024;
+// A leak of 30 bytes a request shows as 2 MiB over a 60 s soak at ~1 000 req/s.
+const HEAP_GROWTH_LIMIT = 2 * 1024 * 1024;
+
+const { values: args } = parseArgs({ options: { soak: { type: "boolean" }, seconds: { type: "string" }, only: { type: "string" } }, strict: true });
+const soakSeconds = args.soak ? Number(args.seconds ?? 60) : null;
+const seconds = Number(args.seconds ?? 10);
+const cores = cpus().length;
+
+// Undone in reverse order, once, whichever way the run ends (done, failed, Ctrl-C).
+const cleanups: (() => unknown)[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    killLoadProcesses();
+    for (const fn of cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch((err: unknown) => console.error("cleanup:", err));
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const workdir = mkdtempSync(join(tmpdir(), "accounts-bench-"));
+  cleanups.push(() => rmSync(workdir, { recursive: true, force: true }));
+
+  console.log("building the worker (wrangler deploy --dry-run) and the hashing worker…");
+  const [app, hashBuild] = await Promise.all([
+    buildWorker(join(workdir, "app")),
+    soakSeconds === null ? buildWorker(join(workdir, "hash"), "bench/hash.wrangler.toml") : null,
+  ]);
+  console.log(`bundle: ${kib(app.gzipBytes)} gzipped (${kib(app.rawBytes)} raw); limit ${kib(BUNDLE_LIMIT)}`);
+
+  const db = await openBenchDatabase();
+  cleanups.push(() => db.close());
+  const catcher = await startMailCatcher({ port: 0 });
+  cleanups.push(() => catcher.close());
+  const worker = await hostWorker(app.scriptPath, {
+    DATABASE_URL: LOCAL_NEON_URL,
+    NEON_LOCAL_ENDPOINT: db.endpoint.url,
+    JWT_PRIVATE_KEY: generateSigningJwk(),
+    JWT_ISSUER: "https://accounts.bench",
+    JWT_AUDIENCE: "accounts-bench",
+    TOKEN_SECRET: generateTokenSecret(),
+    RESEND_API_KEY: "re_bench",
+    RESEND_API_URL: catcher.url,
+    MAIL_FROM: "Accounts (bench) <no-reply@accounts.bench>",
+    APP_URL: "https://accounts.bench",
+    // Register answers 201 and login works at once: no mail round trip in the way.
+    REQUIRE_EMAIL_VERIFICATION: "false",
+  }, { inspectorPort: soakSeconds === null ? undefined : await freePort() });
+  cleanups.push(() => worker.dispose());
+  console.log(`worker on workerd at ${worker.url}; database: ${db.description}; ${cores} cores`);
+
+  const runId = Date.now().toString(36);
+  const email = `bench-${runId}@example.test`;
+  await createUser(worker.url, email, PASSWORD);
+  const [me] = await openSessions(worker.url, email, PASSWORD, 1);
+  const bearer = { authorization: `Bearer ${me!.access_token}` };
+
+  if (soakSeconds !== null) return soak(worker, { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 }, soakSeconds);
+
+  const hashWorker = await hostWorker(hashBuild!.scriptPath, {});
+  cleanups.push(() => hashWorker.dispose());
+  const hashing = await hashBenchmark(hashWorker.url);
+
+  const refreshConnections = 32;
+  const refreshTokens = (await openSessions(worker.url, email, PASSWORD, refreshConnections)).map((s) => s.refresh_token);
+  // Hashing requests are CPU-bound on one isolate thread; two per core keep one ready to hash while
+  // another waits on the database, as a busy edge location would.
+  const cpuBound = 2 * Math.max(2, cores);
+  const scenarios: Scenario[] = [
+    { name: "hello (GET /health)", kind: "get", url: worker.url, path: "/api/v1/health", connections: 32, budget: 0 },
+    { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 },
+    { name: "POST /auth/refresh", kind: "refresh", url: worker.url, refreshTokens, connections: refreshConnections, budget: 1 },
+    { name: "hash only (workerd)", kind: "get", url: hashWorker.url, path: "/verify", connections: cpuBound, budget: null },
+    { name: "POST /auth/login", kind: "login", url: worker.url, email, password: PASSWORD, connections: cpuBound, budget: 2 },
+    { name: "POST /auth/register", kind: "register", url: worker.url, runId, password: PASSWORD, connections: cpuBound, budget: 1 },
+  ];
+
+  const rows: ScenarioReport[] = [];
+  const wanted = args.only?.split(",").filter(Boolean) ?? [];
+  const chosen = scenarios.filter((s, i) => i === 0 || !wanted.length || wanted.some((w) => s.name.includes(w)));
+  // One measured slice: load for `secs`, and the endpoint's round trips for every request it sent.
+  const measure = async (scenario: Scenario, secs: number) => {
+    const before = await quietCount(db.endpoint);
+    const result = await runLoad(scenario, secs);
+    return { ...result, trips: scenario.url === worker.url ? (await quietCount(db.endpoint)) - before : null };
+  };
+  const measured = new Map<Scenario, Awaited<ReturnType<typeof measure>>[]>();
+  const record = (scenario: Scenario, slice: Awaited<ReturnType<typeof measure>>) => measured.set(scenario, [...(measured.get(scenario) ?? []), slice]);
+  // Warm-up first: JIT, connection pools, the isolate's once-only work. Refresh chains are not spent on it.
+  for (const scenario of chosen) if (scenario.kind !== "refresh") await runLoad(scenario, 2);
+  // Hashing scenarios do a few requests a second and swing with whatever else the two cores run, so
+  // they take turns in short slices: hash-only and login see the same conditions, on average.
+  const cpuBoundChosen = chosen.filter((s) => s.connections < 8);
+  for (const scenario of chosen.filter((s) => s.connections >= 8)) record(scenario, await measure(scenario, seconds));
+  const rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of cpuBoundChosen) record(scenario, await measure(scenario, Math.max(seconds, 15) / rounds));
+  }
+
+  for (const scenario of chosen) {
+    const slices = measured.get(scenario)!;
+    const sum = (f: (s: (typeof slices)[number]) => number) => slices.reduce((n, s) => n + f(s), 0);
+    const completed = sum((s) => s.completed);
+    const requestsPerSecond = completed / sum((s) => s.seconds);
+    rows.push({
+      name: scenario.name,
+      connections: scenario.connections,
+      requestsPerSecond,
+      p50: sum((s) => s.p50 * s.completed) / Math.max(1, completed),
+      p99: Math.max(...slices.map((s) => s.p99)),
+      errors: sum((s) => s.errors),
+      completed,
+      roundTripsPerRequest: slices[0]!.trips === null ? null : sum((s) => s.trips ?? 0) / Math.max(1, sum((s) => s.sent)),
+      budget: scenario.budget,
+      ratioToHello: rows[0] ? requestsPerSecond / rows[0].requestsPerSecond : 1,
+    });
+    const errors = sum((s) => s.errors);
+    if (errors) {
+      const statuses = slices.map((s) => JSON.stringify(s.statusCounts)).join(" ");
+      console.log(`  ${scenario.name}: statuses ${statuses}, socket errors ${sum((s) => s.socketErrors)}, timeouts ${sum((s) => s.timeouts)}`);
+    }
+  }
+
+  console.log();
+  printTable(rows);
+  const byName = (name: string) => rows.find((r) => r.name.startsWith(name)) ?? { ...rows[0]!, requestsPerSecond: NaN, ratioToHello: NaN };
+  const meRow = byName("GET /users/me");
+  const loginRow = byName("POST /auth/login");
+  const hashRow = byName("hash only");
+  const checks = [
+    { what: `GET /users/me ≥ 2× FastAPI (${FASTAPI_ME_BASELINE} req/s)`, ok: meRow.requestsPerSecond >= 2 * FASTAPI_ME_BASELINE, value: `${meRow.requestsPerSecond.toFixed(0)} req/s = ${(meRow.requestsPerSecond / FASTAPI_ME_BASELINE).toFixed(2)}×` },
+    { what: "GET /users/me ≥ 50% of hello", ok: (meRow.ratioToHello ?? 0) >= 0.5, value: `${((meRow.ratioToHello ?? 0) * 100).toFixed(1)}%` },
+    { what: "login within 10% of the pure hashing rate", ok: loginRow.requestsPerSecond >= 0.9 * hashRow.requestsPerSecond, value: `${((loginRow.requestsPerSecond / hashRow.requestsPerSecond) * 100).toFixed(1)}%` },
+    { what: "DB round trips per request = budget", ok: rows.every((r) => r.budget === null || Math.abs((r.roundTripsPerRequest ?? 0) - r.budget) < 0.02), value: rows.filter((r) => r.budget !== null).map((r) => (r.roundTripsPerRequest ?? 0).toFixed(2)).join(" / ") },
+    { what: "no errors", ok: rows.every((r) => r.errors === 0), value: String(rows.reduce((n, r) => n + r.errors, 0)) },
+    { what: `bundle ≤ ${kib(BUNDLE_LIMIT)} gzipped`, ok: app.gzipBytes <= BUNDLE_LIMIT, value: kib(app.gzipBytes) },
+  ];
+  console.log();
+  console.log(`scrypt ln=${hashing.params.ln},r=${hashing.params.r},p=${hashing.params.p} in workerd: native ${hashing.nativeMs.toFixed(1)} ms, @noble/hashes ${hashing.nobleMs.toFixed(1)} ms per hash; identical bytes: ${hashing.identical ? "yes" : "NO"}`);
+  for (const c of checks) console.log(`${c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.value}`);
+  const elapsed = (performance.now() - started) / 1000;
+  console.log(`\nbench took ${elapsed.toFixed(0)} s`);
+
+  writeJson("bench/results/latest.json", {
+    date: new Date().toISOString(),
+    machine: { cpus: cores, cpuModel: cpus()[0]?.model, node: process.version },
+    database: db.description,
+    secondsPerScenario: seconds,
+    bundle: { rawBytes: app.rawBytes, gzipBytes: app.gzipBytes, limitBytes: BUNDLE_LIMIT },
+    hashing,
+    scenarios: rows,
+    fastapiMeBaseline: FASTAPI_ME_BASELINE,
+    checks,
+    elapsedSeconds: elapsed,
+  });
+  // Correctness (errors, round trips, identical hashes) fails the run; speed is reported, not asserted.
+  const correct = checks[3]!.ok && checks[4]!.ok && hashing.identical;
+  return correct ? 0 : 1;
+}
+
+/** The endpoint's round-trip counter once requests still in flight have landed (unchanged for 300 ms). */
+async function quietCount(endpoint: { requestCount(): number }): Promise<number> {
+  let last = endpoint.requestCount();
+  for (let stable = 0, waited = 0; stable < 3 && waited < 5000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = endpoint.requestCount();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+async function hashBenchmark(url: string) {
+  const perHash = async (impl: "native" | "noble") => {
+    await fetch(`${url}/scrypt?impl=${impl}&n=1`); // warm-up
+    const n = 5;
+    const t0 = performance.now();
+    const res = await fetch(`${url}/scrypt?impl=${impl}&n=${n}`);
+    const body = (await res.json()) as { key: string; params: { ln: number; r: number; p: number } };
+    return { ms: (performance.now() - t0) / n, ...body };
+  };
+  const native = await perHash("native");
+  const noble = await perHash("noble");
+  return { params: native.params, nativeMs: native.ms, nobleMs: noble.ms, identical: native.key === noble.key };
+}
+
+async function soak(worker: { workerdPid(): number | null; inspectorPort?: number }, scenario: Scenario, duration: number): Promise<number> {
+  const pid = worker.workerdPid();
+  if (!pid || !worker.inspectorPort) throw new Error("could not find the workerd process and its inspector to watch");
+  const heap = await connectIsolateHeap(worker.inspectorPort);
+  cleanups.push(() => heap.close());
+  console.log(`soak: ${scenario.name} for ${duration} s, ${scenario.connections} connections, workerd pid ${pid}`);
+  await runLoad(scenario, 5);
+  const heapBefore = await heap.usedAfterGc();
+  const sampler = sampleMemory(pid);
+  const result = await runLoad(scenario, duration);
+  const rss = sampler.stop();
+  const heapAfter = await heap.usedAfterGc();
+  const heapGrowth = heapAfter - heapBefore;
+  console.log(`requests: ${result.completed} (${result.requestsPerSecond.toFixed(0)} req/s), p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}`);
+  console.log(`worker heap after GC: ${mib(heapBefore)} before, ${mib(heapAfter)} after (${heapGrowth >= 0 ? "+" : ""}${(heapGrowth / 1024).toFixed(0)} KiB)`);
+  console.log(`workerd RSS: ${mib(rss[0] ?? 0)} → ${mib(rss.at(-1) ?? 0)}, median ${mib(median(rss))} (the local runtime's own buffers; a one-line worker grows alike)`);
+  const ok = result.errors === 0 && heapGrowth <= HEAP_GROWTH_LIMIT;
+  console.log(`${ok ? "PASS" : "FAIL"}  0 errors and worker heap growth ≤ ${mib(HEAP_GROWTH_LIMIT)}`);
+  writeJson("bench/results/soak.json", { date: new Date().toISOString(), duration, result, heapBefore, heapAfter, heapGrowth, rssSamples: rss, ok });
+  return ok ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await cleanUp();
+    process.exit(code);
+  })
+  .catch(async (err: unknown) => {
+    console.error(err);
+    await cleanUp();
+    process.exit(1);
+  });

@@ -1,0 +1,68 @@
+// Serves a built worker on workerd through miniflare's API: the production runtime without wrangler
+// dev's Node-side proxy (which alone costs ~3x locally). The top-level `miniflare` package is the one
+// @cloudflare/vitest-pool-workers installs; it runs the same bundle wrangler builds.
+import { readdirSync, readFileSync } from "node:fs";
+import { Miniflare } from "miniflare";
+
+export interface HostedWorker {
+  url: string;
+  /** Set when asked for: workerd's DevTools port (for heap readings). */
+  inspectorPort?: number;
+  /** The workerd process serving it (for memory readings). */
+  workerdPid(): number | null;
+  dispose(): Promise<void>;
+}
+
+export async function hostWorker(scriptPath: string, bindings: Record<string, string>, opts: { inspectorPort?: number } = {}): Promise<HostedWorker> {
+  const running = new Set(descendantPids(process.pid, "workerd"));
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }],
+    modulesRoot: scriptPath.replace(/\/[^/]+$/, ""),
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat"],
+    bindings,
+    host: "127.0.0.1",
+    port: 0,
+    // One JSON log line per request is part of the work measured; printing them is not.
+    handleStructuredLogs: () => {},
+    inspectorPort: opts.inspectorPort,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pid = descendantPids(process.pid, "workerd").find((p) => !running.has(p)) ?? null;
+  return { url, inspectorPort: opts.inspectorPort, workerdPid: () => pid, dispose: () => mf.dispose() };
+}
+
+/** Process ids below `root` whose command name is `name`, read from /proc. */
+export function descendantPids(root: number, name: string): number[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of safeReaddir("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    if (names.get(pid) === name) found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
