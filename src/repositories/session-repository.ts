@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { preparedStatement, type SqlParam } from "../db/prepared";
 import { sessionIsLive } from "./session-sql";
 import { toDate, toUserRecord, userColumns, type UserRecord } from "./user-record";
 
@@ -24,13 +25,41 @@ const toSessionRecord = (row: Record<string, unknown>): SessionRecord => ({
 });
 
 /** A session that is neither revoked nor past either of its expiries. */
-const live = (now: Date) =>
+const live = (now: SqlParam<Date>) =>
   sql`s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz`;
 
 export type RotationOutcome =
   | { kind: "rotated"; user: UserRecord; expiresAt: Date }
   | { kind: "reused" }
   | { kind: "invalid" };
+
+export interface Rotation {
+  sessionId: string;
+  presentedHash: string;
+  successorHash: string;
+  now: Date;
+  refreshTtl: number;
+  reuseWindow: number;
+}
+
+const rotationNow = sql`${sql.placeholder("now")}::timestamptz`;
+const presentedIsCurrent = sql`s.refresh_hash = ${sql.placeholder("presentedHash")}`;
+const rotation = preparedStatement<Rotation>(sql`
+    WITH touched AS (
+      UPDATE sessions s SET
+        previous_refresh_hash = CASE WHEN ${presentedIsCurrent} THEN s.refresh_hash ELSE s.previous_refresh_hash END,
+        rotated_at = CASE WHEN ${presentedIsCurrent} THEN ${rotationNow} ELSE s.rotated_at END,
+        refresh_hash = CASE WHEN ${presentedIsCurrent} THEN ${sql.placeholder("successorHash")} ELSE s.refresh_hash END,
+        revoked_at = CASE WHEN NOT ${presentedIsCurrent} AND s.rotated_at <= ${rotationNow} - make_interval(secs => ${sql.placeholder("reuseWindow")}::int)
+                          THEN ${rotationNow} END,
+        last_used_at = ${rotationNow},
+        expires_at = LEAST(${rotationNow} + make_interval(secs => ${sql.placeholder("refreshTtl")}::int), s.absolute_expires_at)
+      WHERE s.id = ${sql.placeholder("sessionId")}::uuid AND ${live(sql.placeholder("now"))}
+        AND (${presentedIsCurrent} OR s.previous_refresh_hash = ${sql.placeholder("presentedHash")})
+      RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${sql.placeholder("successorHash")} AS has_successor
+    )
+    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userColumns("u")}
+    FROM touched t JOIN users u ON u.id = t.user_id`);
 
 /**
  * One statement, safe under any number of concurrent calls with the same token:
@@ -41,28 +70,8 @@ export type RotationOutcome =
  * Racing callers queue on the row lock; Postgres re-checks the WHERE on the row the winner wrote, so
  * the losers see "previous, inside the window" and get the winner's successor instead of a second child.
  */
-export async function rotateRefreshToken(
-  db: Database,
-  r: { sessionId: string; presentedHash: string; successorHash: string; now: Date; refreshTtl: number; reuseWindow: number },
-): Promise<RotationOutcome> {
-  const now = sql`${r.now}::timestamptz`;
-  const isCurrent = sql`s.refresh_hash = ${r.presentedHash}`;
-  const result = await db.execute(sql`
-    WITH touched AS (
-      UPDATE sessions s SET
-        previous_refresh_hash = CASE WHEN ${isCurrent} THEN s.refresh_hash ELSE s.previous_refresh_hash END,
-        rotated_at = CASE WHEN ${isCurrent} THEN ${now} ELSE s.rotated_at END,
-        refresh_hash = CASE WHEN ${isCurrent} THEN ${r.successorHash} ELSE s.refresh_hash END,
-        revoked_at = CASE WHEN NOT ${isCurrent} AND s.rotated_at <= ${now} - make_interval(secs => ${r.reuseWindow}::int)
-                          THEN ${now} END,
-        last_used_at = ${now},
-        expires_at = LEAST(${now} + make_interval(secs => ${r.refreshTtl}::int), s.absolute_expires_at)
-      WHERE s.id = ${r.sessionId}::uuid AND ${live(r.now)}
-        AND (${isCurrent} OR s.previous_refresh_hash = ${r.presentedHash})
-      RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${r.successorHash} AS has_successor
-    )
-    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userColumns("u")}
-    FROM touched t JOIN users u ON u.id = t.user_id`);
+export async function rotateRefreshToken(db: Database, r: Rotation): Promise<RotationOutcome> {
+  const result = await rotation(db, r);
   const row = result.rows[0];
   if (!row) return { kind: "invalid" };
   if (row.reused) return { kind: "reused" };

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import type { SqlParam } from "../db/prepared";
 
 /** A session about to be created; its id and refresh hash are made in the worker before the statement. */
 export interface NewSession {
@@ -26,7 +27,7 @@ export const insertSessionFromCte = (source: string, s: NewSession): SQL => sql`
  * True while the session behind an access token is alive. Every authenticated statement includes it,
  * so revocation takes effect at once without an extra round trip.
  */
-export const sessionIsLive = (userId: string, sessionId: string, now: Date): SQL => sql`EXISTS (
+export const sessionIsLive = (userId: SqlParam<string>, sessionId: SqlParam<string>, now: SqlParam<Date>): SQL => sql`EXISTS (
   SELECT 1 FROM sessions s
   WHERE s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid AND s.revoked_at IS NULL
     AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz)`;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { preparedStatement } from "../db/prepared";
 import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
 import { toDateOrNull, toUserRecord, toUserWithPassword, userColumns, type UserRecord, type UserWithPassword } from "./user-record";
 
@@ -69,10 +70,14 @@ export interface SessionPrincipal {
   now: Date;
 }
 
+const userBySession = preparedStatement<{ userId: string; sessionId: string; now: Date }>(sql`
+  SELECT ${userColumns()} FROM users
+  WHERE id = ${sql.placeholder("userId")}::uuid
+    AND ${sessionIsLive(sql.placeholder("userId"), sql.placeholder("sessionId"), sql.placeholder("now"))}`);
+
 /** The caller's user, read together with its session's liveness: one round trip for an authenticated read. */
 export async function findUserBySession(db: Database, p: SessionPrincipal): Promise<UserRecord | null> {
-  const result = await db.execute(sql`
-    SELECT ${userColumns()} FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
+  const result = await userBySession(db, { userId: p.userId, sessionId: p.sessionId, now: p.now });
   const row = result.rows[0];
   return row ? toUserRecord(row) : null;
 }
