@@ -1,4 +1,4 @@
-// Runs one scenario's load in a child process (bench/load.ts) and waits for its numbers.
+// Runs one scenario's load in a child process (dev/bench/load.ts) and waits for its numbers.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { LoadResult, Scenario } from "./scenarios";

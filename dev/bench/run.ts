@@ -1,6 +1,6 @@
 // npm run bench: the deployable build on workerd, the local Neon-compatible endpoint in front of
 // Postgres (DATABASE_URL, in a throwaway database) or PGlite, load from a separate process.
-//   npm run bench                 every scenario, a table, bench/results/latest.json
+//   npm run bench                 every scenario, a table, dev/bench/results/latest.json
 //   npm run bench -- --soak       GET /users/me for 60 s: no errors, no memory growth in workerd
 //   --seconds=N                   measured seconds per scenario (default 10; for --soak, 60)
 //   --only=A,B                    only the scenarios whose names contain A or B (and hello, the yardstick)
@@ -8,10 +8,10 @@ import { cpus, tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort } from "../dev/http-util";
-import { startMailCatcher } from "../dev/mail-catcher";
-import { LOCAL_NEON_URL } from "../dev/local-env";
-import { generateSigningJwk, generateTokenSecret } from "../dev/secrets";
+import { freePort } from "../http-util";
+import { startMailCatcher } from "../mail-catcher";
+import { LOCAL_NEON_URL } from "../local-env";
+import { generateSigningJwk, generateTokenSecret } from "../secrets";
 import { buildWorker } from "./build";
 import { openBenchDatabase } from "./database";
 import { connectIsolateHeap } from "./isolate-heap";
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   console.log(`building the worker (wrangler deploy --dry-run)${soakSeconds === null ? " and the hashing worker" : ""}…`);
   const [app, hashBuild] = await Promise.all([
     buildWorker(join(workdir, "app")),
-    soakSeconds === null ? buildWorker(join(workdir, "hash"), "bench/hash.wrangler.toml") : null,
+    soakSeconds === null ? buildWorker(join(workdir, "hash"), "dev/bench/hash.wrangler.toml") : null,
   ]);
   console.log(`bundle: ${kib(app.gzipBytes)} gzipped (${kib(app.rawBytes)} raw); limit ${kib(BUNDLE_LIMIT)}`);
 
@@ -176,7 +176,7 @@ async function main(): Promise<number> {
   const elapsed = (performance.now() - started) / 1000;
   console.log(`\nbench took ${elapsed.toFixed(0)} s`);
 
-  writeJson("bench/results/latest.json", {
+  writeJson("dev/bench/results/latest.json", {
     date: new Date().toISOString(),
     machine: { cpus: cores, cpuModel: cpus()[0]?.model, node: process.version },
     database: db.description,
@@ -237,7 +237,7 @@ async function soak(worker: { workerdPid(): number | null; inspectorPort?: numbe
   console.log(`workerd RSS: ${mib(rss[0] ?? 0)} → ${mib(rss.at(-1) ?? 0)}, median ${mib(median(rss))} (the local runtime's own buffers; a one-line worker grows alike)`);
   const ok = result.errors === 0 && heapGrowth <= HEAP_GROWTH_LIMIT;
   console.log(`${ok ? "PASS" : "FAIL"}  0 errors and worker heap growth ≤ ${mib(HEAP_GROWTH_LIMIT)}`);
-  writeJson("bench/results/soak.json", { date: new Date().toISOString(), duration, result, heapBefore, heapAfter, heapGrowth, rssSamples: rss, ok });
+  writeJson("dev/bench/results/soak.json", { date: new Date().toISOString(), duration, result, heapBefore, heapAfter, heapGrowth, rssSamples: rss, ok });
   return ok ? 0 : 1;
 }
 

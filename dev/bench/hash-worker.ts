@@ -1,9 +1,9 @@
 // Password hashing alone, inside workerd, with the service's own code and parameters:
 //   GET /scrypt?impl=native|noble&n=N   N raw scrypt runs; answers the derived key (hex) to compare bytes
 //   GET /verify                         one verifyPassword(), exactly the hash work of one login
-import { CURRENT_PARAMS, hashPassword, verifyPassword } from "../src/security/password";
-import { scryptNative, scryptNoble } from "../src/security/scrypt";
-import { utf8 } from "../src/security/encoding";
+import { CURRENT_PARAMS, hashPassword, verifyPassword } from "../../src/security/password";
+import { scryptNative, scryptNoble } from "../../src/security/scrypt";
+import { utf8 } from "../../src/security/encoding";
 
 const PASSWORD = "correct horse battery staple";
 const SALT = new Uint8Array(16).map((_, i) => i * 7 + 1);
