@@ -28,8 +28,13 @@ function toResult(result: QueryArrayResult<Row>): SqlResult {
 
 export function openPgBackend(databaseUrl: string): SqlBackend {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, keepAlive: true, types: RAW_TEXT });
+  let closed = false;
   // An idle client losing its server (restart, outage) is reported here; without a listener it would crash the process.
-  pool.on("error", (err) => console.error(`sql endpoint: idle Postgres connection failed: ${err.message}`));
+  // pool.end() resolves before its clients' goodbyes reach the server, so a DROP DATABASE … WITH (FORCE) right
+  // after closing can still cut them: nothing to report then.
+  pool.on("error", (err) => {
+    if (!closed) console.error(`sql endpoint: idle Postgres connection failed: ${err.message}`);
+  });
 
   return {
     description: `Postgres ${new URL(databaseUrl).host}`,
@@ -58,6 +63,9 @@ export function openPgBackend(databaseUrl: string): SqlBackend {
       }
     },
 
-    close: () => pool.end(),
+    close: () => {
+      closed = true;
+      return pool.end();
+    },
   };
 }
