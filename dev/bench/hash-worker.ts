@@ -1,15 +1,13 @@
 // Password hashing alone, inside workerd, with the service's own code and parameters:
-//   GET /scrypt?impl=native|noble&n=N   N raw scrypt runs; answers the derived key (hex) to compare bytes
+//   GET /scrypt?impl=native|noble&n=N   N raw scrypt runs; answers the derived key (base64) to compare bytes
 //   GET /verify                         one verifyPassword(), exactly the hash work of one login
 import { CURRENT_PARAMS, hashPassword, verifyPassword } from "../../src/security/password";
 import { scryptNative, scryptNoble } from "../../src/security/scrypt";
-import { utf8 } from "../../src/security/encoding";
+import { toBase64, utf8 } from "../../src/security/encoding";
 
 const PASSWORD = "correct horse battery staple";
 const SALT = new Uint8Array(16).map((_, i) => i * 7 + 1);
 let stored: Promise<string> | undefined;
-
-const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export default {
   async fetch(request: Request): Promise<Response> {
@@ -24,7 +22,7 @@ export default {
       const n = Math.min(50, Math.max(1, Number(url.searchParams.get("n")) || 1));
       let key: Uint8Array = new Uint8Array();
       for (let i = 0; i < n; i++) key = await impl(utf8(PASSWORD), SALT, CURRENT_PARAMS, 32);
-      return Response.json({ key: hex(key), params: CURRENT_PARAMS });
+      return Response.json({ key: toBase64(key), params: CURRENT_PARAMS });
     }
     return new Response("not found", { status: 404 });
   },

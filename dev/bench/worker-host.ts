@@ -31,7 +31,6 @@ export async function hostWorker(scriptPath: string, bindings: Record<string, st
     // workerd's time on the hello route and made every ratio to hello look better than it is.
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   });
-  await mf.ready;
   const url = (await mf.unsafeGetDirectURL()).toString().replace(/\/$/, "");
   const pid = descendantPids(process.pid, "workerd").find((p) => !running.has(p)) ?? null;
   return { url, inspectorPort: opts.inspectorPort, workerdPid: () => pid, dispose: () => mf.dispose() };
