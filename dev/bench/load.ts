@@ -3,10 +3,8 @@
 import autocannon from "autocannon";
 import type { LoadResult, Scenario } from "./scenarios";
 
-interface Job {
-  scenario: Scenario;
-  seconds: number;
-}
+/** Load for a number of seconds, or until a number of requests have all been answered. */
+export type Job = { scenario: Scenario; seconds: number } | { scenario: Scenario; amount: number };
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -69,25 +67,25 @@ function options(scenario: Scenario): autocannon.Options {
   }
 }
 
-async function run({ scenario, seconds }: Job): Promise<LoadResult> {
+async function run(job: Job): Promise<LoadResult> {
   const statusCounts: Record<string, number> = {};
+  const length = "amount" in job ? { amount: job.amount } : { duration: job.seconds };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ ...options(scenario), duration: seconds }, (err, res) => (err ? reject(err) : resolve(res)));
+    const instance = autocannon({ ...options(job.scenario), ...length }, (err, res) => (err ? reject(err) : resolve(res)));
     instance.on("response", (_client, status) => {
       statusCounts[status] = (statusCounts[status] ?? 0) + 1;
     });
   });
   const completed = Object.values(statusCounts).reduce((a, b) => a + b, 0);
   return {
-    requestsPerSecond: completed / (result.duration || seconds),
+    requestsPerSecond: completed / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     completed,
-    sent: result.requests.sent,
     errors: result.non2xx + result.errors + result.timeouts,
     socketErrors: result.errors,
     timeouts: result.timeouts,
-    seconds: result.duration || seconds,
+    seconds: result.duration,
     statusCounts,
   };
 }

@@ -13,8 +13,6 @@ export interface LoadResult {
   p50: number;
   p99: number;
   completed: number;
-  /** Requests sent, including any still unanswered when the time was up. */
-  sent: number;
   /** Non-2xx answers, socket errors and timeouts. */
   errors: number;
   socketErrors: number;
