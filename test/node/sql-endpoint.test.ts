@@ -195,6 +195,23 @@ describe.each(backends)("SQL endpoint on $name", ({ name, databaseUrl }) => {
     expect(await sql`SELECT 2 AS ok`).toEqual([{ ok: 2 }]);
   });
 
+  it("keeps answering a statement after its table changed under it", async () => {
+    await clear();
+    await sql.query(`INSERT INTO ${table} (email, n) VALUES ('kept@x', 1)`);
+    // Parallel, so every pooled connection has the statement prepared before the table changes.
+    const selectAll = () => Promise.all(Array.from({ length: 20 }, () => sql.query(`SELECT * FROM ${table} WHERE n >= $1`, [0])));
+    const inBatches = () => Promise.all(Array.from({ length: 20 }, () => sql.transaction([sql`SELECT * FROM ${sql.unsafe(table)} WHERE n >= ${0}`])));
+    await selectAll();
+    await inBatches();
+    await sql.query(`ALTER TABLE ${table} ADD COLUMN note text NOT NULL DEFAULT 'new'`);
+    try {
+      for (const rows of await selectAll()) expect(rows).toEqual([{ id: expect.any(Number), email: "kept@x", n: 1, note: "new" }]);
+      for (const [rows] of await inBatches()) expect(rows).toEqual([{ id: expect.any(Number), email: "kept@x", n: 1, note: "new" }]);
+    } finally {
+      await sql.query(`ALTER TABLE ${table} DROP COLUMN note`);
+    }
+  });
+
   it("answers malformed requests with 400 and a message, and CORS preflights harmlessly", async () => {
     const post = (body: string, headers: Record<string, string> = {}) => fetch(`${endpoint.url}/sql`, { method: "POST", body, headers });
     const badJson = await post("{not json");
