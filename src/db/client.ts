@@ -7,6 +7,18 @@ export type Database = NeonHttpDatabase<typeof schema>;
 
 const clients = new Map<string, Database>();
 
+// Shows this service in pg_stat_activity and Neon's monitoring. Given in the URL, it also spares the driver
+// appending its own on every query (it re-resolves the connection string per query): ~3% of workerd's
+// CPU on GET /users/me.
+const APPLICATION_NAME = "edge-accounts";
+
+function withApplicationName(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.searchParams.has("application_name")) return databaseUrl;
+  url.searchParams.set("application_name", APPLICATION_NAME);
+  return url.toString();
+}
+
 // Every SQL round trip goes through this fetch, so Server-Timing can report database time and count.
 neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => timed("db", () => fetch(input, init));
 
@@ -23,7 +35,7 @@ export function getDatabase(databaseUrl: string, localEndpoint?: string): Databa
       const url = `${localEndpoint.replace(/\/+$/, "")}/sql`;
       neonConfig.fetchEndpoint = () => url;
     }
-    db = drizzle({ client: neon(databaseUrl), schema });
+    db = drizzle({ client: neon(withApplicationName(databaseUrl)), schema });
     clients.set(key, db);
   }
   return db;
