@@ -78,26 +78,6 @@ export function openPgBackend(databaseUrl: string): SqlBackend {
     }
   }
 
-  // An idle client losing its server (restart, outage) is reported here; without a listener it would crash the process.
-  // pool.end() resolves before its clients' goodbyes reach the server, so a DROP DATABASE … WITH (FORCE) right
-  // after closing can still cut them: nothing to report then.
-  pool.on("error", (err) => {
-    if (!closed) console.error(`sql endpoint: idle Postgres connection failed: ${err.message}`);
-  });
-
-  return {
-    description: `Postgres ${new URL(databaseUrl).host}`,
-
-    query: (text, params) => againIfPlanStale(async () => toResult(await pool.query<Row>(statement(text, params)))),
-
-    batch: (statements, options) => againIfPlanStale(() => runBatch(statements, options)),
-
-    close: () => {
-      closed = true;
-      return pool.end();
-    },
-  };
-
   async function runBatch(statements: readonly SqlStatement[], options: TransactionOptions): Promise<SqlResult[]> {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -117,4 +97,24 @@ export function openPgBackend(databaseUrl: string): SqlBackend {
       client.release(broken);
     }
   }
+
+  // An idle client losing its server (restart, outage) is reported here; without a listener it would crash the process.
+  // pool.end() resolves before its clients' goodbyes reach the server, so a DROP DATABASE … WITH (FORCE) right
+  // after closing can still cut them: nothing to report then.
+  pool.on("error", (err) => {
+    if (!closed) console.error(`sql endpoint: idle Postgres connection failed: ${err.message}`);
+  });
+
+  return {
+    description: `Postgres ${new URL(databaseUrl).host}`,
+
+    query: (text, params) => againIfPlanStale(async () => toResult(await pool.query<Row>(statement(text, params)))),
+
+    batch: (statements, options) => againIfPlanStale(() => runBatch(statements, options)),
+
+    close: () => {
+      closed = true;
+      return pool.end();
+    },
+  };
 }
