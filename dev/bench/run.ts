@@ -13,7 +13,7 @@ import { startMailCatcher } from "../mail-catcher";
 import { LOCAL_NEON_URL } from "../local-env";
 import { generateSigningJwk, generateTokenSecret } from "../secrets";
 import { buildWorker } from "./build";
-import { cpuSeconds } from "./cpu-time";
+import { cpuSeconds } from "./proc-stat";
 import { openBenchDatabase } from "./database";
 import { connectIsolateHeap } from "./isolate-heap";
 import { killLoadProcesses, runCounted, runLoad } from "./load-client";

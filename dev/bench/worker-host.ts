@@ -3,6 +3,7 @@
 // workers. The top-level `miniflare` is the 4.x wrangler ships; it runs the same bundle wrangler builds.
 import { readdirSync, readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
+import { readProcStat } from "./proc-stat";
 
 export interface HostedWorker {
   url: string;
@@ -48,15 +49,11 @@ export function descendantPids(root: number, name: string): number[] {
   for (const entry of safeReaddir("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
-      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    } catch {
-      // Gone meanwhile.
-    }
+    const stat = readProcStat(pid);
+    if (!stat) continue; // Gone meanwhile.
+    const ppid = Number(stat.fields[1]);
+    names.set(pid, stat.name);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
   const found: number[] = [];
   const queue = [...(children.get(root) ?? [])];
