@@ -36,6 +36,7 @@ export default defineConfig({
                 REFRESH_TOKEN_TTL: "604800",
                 SESSION_MAX_AGE: "2592000",
                 REFRESH_REUSE_WINDOW: "10",
+                PENDING_ACCOUNT_MAX_AGE: "604800",
                 TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),
                 TEST_MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
               },

@@ -4,7 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { systemClock, type Clock } from "./clock";
 import type { AppEnv } from "./http/app-env";
 import { provideDeps } from "./http/deps";
-import { rateLimit } from "./http/rate-limit";
+import { noStoreByDefault } from "./http/cache-control";
+import { answersInOAuthErrors } from "./http/oauth-error";
 import { onError, onNotFound } from "./http/error-handler";
 import { requestLog } from "./http/request-log";
 import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
@@ -14,7 +15,7 @@ import { authRoutes } from "./routes/auth";
 import { clientConfigRoutes } from "./routes/client-config";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
-import { oauthTokenRoutes } from "./routes/oauth-token";
+import { oauthTokenRoutes, TOKEN_PATH } from "./routes/oauth-token";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 import { wellKnownRoutes } from "./routes/well-known";
@@ -36,8 +37,11 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   app.use("/docs", docsSecurityHeaders());
   app.use("/redoc", docsSecurityHeaders());
   app.use("/api/*", apiCors());
+  app.use("/api/*", noStoreByDefault());
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Before the body limit, so even a 413 from the token endpoint is an RFC 6749 error.
+  api.use(TOKEN_PATH, answersInOAuthErrors());
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
   // Registered before provideDeps: health and the API document must answer even when config is broken.
   api.route("/", healthRoutes);
@@ -53,14 +57,8 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   });
   api.route("/", clientConfigRoutes);
   api.use("*", provideDeps({ clock }));
-  for (const path of ["/auth/register", "/users", "/auth/verify/resend", "/auth/forgot-password"]) {
-    api.on("POST", path, rateLimit("MAIL_RATE_LIMITER"));
-  }
-  // Not /auth/refresh: the browser app calls it on every page load and many people share one address
-  // (offices, carrier NAT); its token has 128+ random bits to guess, and reuse detection guards it.
-  for (const path of ["/auth/login", "/users/login", "/auth/token", "/auth/verify", "/auth/reset-password"]) {
-    api.on("POST", path, rateLimit("AUTH_RATE_LIMITER"));
-  }
+  // Rate limits are part of each route's definition (routes/*.ts: rateLimit(operation)), so an alias
+  // shares its operation's budget and no path is spelled twice.
   api.route("/", authRoutes);
   api.route("/", oauthTokenRoutes);
   api.route("/", userRoutes);

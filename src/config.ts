@@ -52,6 +52,7 @@ const configSchema = z.object({
   REFRESH_TOKEN_TTL: seconds(7 * 24 * 3600),
   SESSION_MAX_AGE: seconds(30 * 24 * 3600),
   REFRESH_REUSE_WINDOW: seconds(10, 0),
+  PENDING_ACCOUNT_MAX_AGE: seconds(7 * 24 * 3600),
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   RESEND_API_KEY: z.string().min(1),
   RESEND_API_URL: z.string().url().default("https://api.resend.com"),
@@ -80,6 +81,8 @@ export interface Config {
   sessionMaxAge: number;
   /** Seconds during which a just-rotated refresh token still yields the same successor (concurrent tabs). */
   refreshReuseWindow: number;
+  /** Seconds an unverified registration is kept (from its last registration) before the cron deletes it. */
+  pendingAccountMaxAge: number;
   tokenSecret: string;
   mail: { apiKey: string; apiUrl: string; from: string };
   appUrl: string;
@@ -113,6 +116,7 @@ export function parseConfig(env: Env): Config {
     refreshTtl: e.REFRESH_TOKEN_TTL,
     sessionMaxAge: e.SESSION_MAX_AGE,
     refreshReuseWindow: e.REFRESH_REUSE_WINDOW,
+    pendingAccountMaxAge: e.PENDING_ACCOUNT_MAX_AGE,
     tokenSecret: e.TOKEN_SECRET,
     mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
     appUrl: e.APP_URL.replace(/\/+$/, ""),

@@ -20,10 +20,12 @@ export interface Deps {
   defer(what: string, task: () => Promise<unknown>): void;
 }
 
-/** Who is calling, as far as sessions care: recorded on the session row, shown in the sessions list. */
+/** Who is calling: recorded on the session row and shown in the sessions list; `network` is what guessing limits count. */
 export interface ClientInfo {
   userAgent: string | null;
   ip: string | null;
+  /** The IPv4 address or IPv6 /64 the client belongs to (security/client-network). */
+  network: string;
 }
 
 /** Queues a message for delivery after the response. */

@@ -14,6 +14,7 @@ export interface Env {
   REFRESH_TOKEN_TTL?: string;
   SESSION_MAX_AGE?: string;
   REFRESH_REUSE_WINDOW?: string;
+  PENDING_ACCOUNT_MAX_AGE?: string;
   TOKEN_SECRET?: string;
   RESEND_API_KEY?: string;
   RESEND_API_URL?: string;

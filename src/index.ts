@@ -13,6 +13,6 @@ export default {
   async scheduled(controller, env) {
     const config = getConfig(env);
     const log = createLogger({ cron: controller.cron });
-    await pruneExpiredRecords(getDatabase(config.databaseUrl, config.neonLocalEndpoint), new Date(controller.scheduledTime), log);
+    await pruneExpiredRecords(getDatabase(config.databaseUrl, config.neonLocalEndpoint), config, new Date(controller.scheduledTime), log);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -12,11 +12,12 @@ export const users = pgTable(
     email: text("email").notNull(),
     fullName: text("full_name"),
     username: text("username"),
+    // An unverified registration's wished-for username: not reserved (no unique index), claimed at
+    // verification only if the verifier kept the registration's password and the name is still free.
+    pendingUsername: text("pending_username"),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
     emailVerifiedAt: timestamptz("email_verified_at"),
-    failedLoginCount: integer("failed_login_count").notNull().default(0),
-    lockedUntil: timestamptz("locked_until"),
     lastLoginAt: timestamptz("last_login_at"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
@@ -60,9 +61,8 @@ export const oneTimeCodes = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
     codeHash: text("code_hash").notNull(),
-    // What the code activates when used: the registration's password hash, or the new email.
-    // A code can only ever apply the payload of the request that sent it.
-    passwordHash: text("password_hash"),
+    // What a change-email code switches to. Verification codes carry nothing: the password comes with
+    // the code, from whoever read the mail.
     newEmail: text("new_email"),
     attempts: integer("attempts").notNull().default(0),
     createdAt: timestamptz("created_at").notNull(),
@@ -71,6 +71,35 @@ export const oneTimeCodes = pgTable(
   },
   // One live code per user and purpose: issuing a new one overwrites (voids) the old.
   (t) => [uniqueIndex("one_time_codes_user_purpose_key").on(t.userId, t.purpose)],
+);
+
+/**
+ * Failed password checks (login and re-authentication), per address (`subject`, a keyed hash of it, so
+ * unknown addresses count like known ones) and client network (IPv4 address or IPv6 /64); the row with
+ * network '*' counts every network together.
+ */
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    subject: text("subject").notNull(),
+    network: text("network").notNull(),
+    failures: integer("failures").notNull(),
+    lockedUntil: timestamptz("locked_until"),
+    lastFailureAt: timestamptz("last_failure_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.network] }), index("login_failures_last_failure_at_idx").on(t.lastFailureAt)],
+);
+
+/** Wrong one-time codes per address (or user, for email changes) and purpose, across every code sent. */
+export const codeFailures = pgTable(
+  "code_failures",
+  {
+    subject: text("subject").notNull(),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    failures: integer("failures").notNull(),
+    windowStartedAt: timestamptz("window_started_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.purpose] }), index("code_failures_window_started_at_idx").on(t.windowStartedAt)],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -11,5 +11,7 @@ export interface AppEnv {
     log: Logger;
     deps: Deps;
     caller: AccessClaims;
+    /** Set on the OAuth token endpoint: errors are answered in RFC 6749's shape, not as problems. */
+    errorStyle: "oauth";
   };
 }

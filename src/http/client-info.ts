@@ -1,8 +1,11 @@
 import type { Context } from "hono";
 import type { ClientInfo } from "../context";
+import { clientNetwork } from "../security/client-network";
 
 /** CF-Connecting-IP is set by Cloudflare's edge and cannot be forged by the client there. */
-export const clientInfo = (c: Context): ClientInfo => ({
-  userAgent: c.req.header("user-agent") ?? null,
-  ip: c.req.header("cf-connecting-ip") ?? null,
-});
+export const clientIp = (c: Context): string | null => c.req.header("cf-connecting-ip") ?? null;
+
+export function clientInfo(c: Context): ClientInfo {
+  const ip = clientIp(c);
+  return { userAgent: c.req.header("user-agent") ?? null, ip, network: clientNetwork(ip) };
+}

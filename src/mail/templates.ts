@@ -43,6 +43,15 @@ export function emailChangeRequestedMail(to: string, newEmail: string, appUrl: s
   ]);
 }
 
+/** To an address that already has an account, instead of a code, when another account asks to move to it. */
+export function emailInUseMail(to: string, appUrl: string): MailMessage {
+  return message(to, "Someone tried to move an account to your email address", [
+    "Somebody signed in to another account asked to change its email address to this one, which already has an account.",
+    "Nothing changed, and no code was sent: an address can belong to one account only.",
+    `If you want to sign in, go to ${appUrl}/login.`,
+  ]);
+}
+
 /** To the old address once the change is done, so a hijack cannot go unnoticed. */
 export function emailChangedMail(to: string, newEmail: string, appUrl: string): MailMessage {
   return message(to, "Your account's email address was changed", [

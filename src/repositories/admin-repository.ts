@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { ProfileChanges } from "./user-repository";
+import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { sessionIsLive } from "./session-sql";
 import { toUserRecord, userColumns, type Role, type UserRecord } from "./user-record";
 
@@ -13,10 +14,6 @@ export interface Viewer {
 /** `caller`: the viewer's role, present only while their session is live. Read in the same statement as the work. */
 const callerCte = (v: Viewer) => sql`caller AS (SELECT role FROM users WHERE id = ${v.userId}::uuid AND ${sessionIsLive(v.userId, v.sessionId, v.now)})`;
 const callerIsAdmin = sql`EXISTS (SELECT 1 FROM caller WHERE role = 'admin')`;
-
-// Locks every admin row before counting, so two admins demoting or deleting each other at once
-// cannot both pass the "another admin remains" check.
-const adminsCte = sql`admins AS (SELECT count(*) AS n FROM (SELECT 1 FROM users WHERE role = 'admin' FOR UPDATE) AS locked)`;
 
 export type CallerRole = Role | null;
 
@@ -73,7 +70,10 @@ export type ViewerUpdate =
   | { kind: "forbidden" }
   | { kind: "last_admin" };
 
-/** Profile fields for self or admin; `role` only by an admin, never demoting the last one. One statement. */
+/**
+ * Profile fields for self or admin; `role` only by an admin, never demoting the last one. A changed role
+ * revokes every session of the user, so no token still carrying the old role can be refreshed. One statement.
+ */
 export async function updateVisibleUser(
   db: Database,
   v: Viewer & { targetId: string; changes: ProfileChanges & { role?: Role } },
@@ -87,15 +87,18 @@ export async function updateVisibleUser(
   const result = await db.execute(sql`
     WITH ${callerCte(v)},
     target AS (
-      SELECT t.id FROM users t
+      SELECT t.id, t.role AS old_role FROM users t
       WHERE t.id = ${v.targetId}::uuid AND EXISTS (SELECT 1 FROM caller) AND (t.id = ${v.userId}::uuid OR ${callerIsAdmin})
     )${demoting ? sql`, ${adminsCte}` : sql``},
     updated AS (
       UPDATE users u SET ${sql.join(sets, sql`, `)}
       FROM target WHERE u.id = target.id
         ${changes.role !== undefined ? sql`AND ${callerIsAdmin}` : sql``}
-        ${demoting ? sql`AND (u.role <> 'admin' OR (SELECT n FROM admins) > 1)` : sql``}
-      RETURNING u.*
+        ${demoting ? sql`AND ${leavesAnAdmin("u")}` : sql``}
+      RETURNING u.*, target.old_role
+    ), revoked AS (
+      UPDATE sessions s SET revoked_at = ${v.now}::timestamptz
+      WHERE s.user_id IN (SELECT id FROM updated WHERE role <> old_role) AND s.revoked_at IS NULL
     )
     SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM target) AS visible, ${userColumns("up")}
     FROM (SELECT 1) AS one LEFT JOIN updated up ON true`);
@@ -114,7 +117,7 @@ export async function deleteUserAsAdmin(db: Database, v: Viewer & { targetId: st
     WITH ${callerCte(v)}, ${adminsCte},
     deleted AS (
       DELETE FROM users u WHERE u.id = ${v.targetId}::uuid AND ${callerIsAdmin}
-        AND (u.role <> 'admin' OR (SELECT n FROM admins) > 1)
+        AND ${leavesAnAdmin("u")}
       RETURNING u.id
     )
     SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM deleted) AS deleted,

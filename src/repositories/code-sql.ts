@@ -2,55 +2,91 @@ import { sql, type SQL } from "drizzle-orm";
 import type { CodePurpose } from "../security/one-time-code";
 import { toDateOrNull } from "./user-record";
 
+/** Wrong guesses an address (or user) may make at its codes of one purpose, whatever codes it was sent. */
+export interface GuessBudget {
+  /** Who is guessing at: a keyed hash of the address, or of the user for email changes (security/subjects). */
+  subject: string;
+  maxFailures: number;
+  windowSeconds: number;
+}
+
 export interface CodeAttempt {
   purpose: CodePurpose;
-  /** SQL yielding the code owner's user id: a parameter, or a lookup by email. */
+  /** SQL yielding the code owner's user id: a parameter, or a lookup by email (NULL when there is none). */
   userId: SQL;
   codeHash: string;
   now: Date;
   maxAttempts: number;
+  budget: GuessBudget;
   /** Extra condition the attempt needs, e.g. that the caller's session is still live. */
   guard?: SQL;
 }
 
 /**
- * Two CTEs every code-consuming statement starts with:
- * - `code_before`: the code's state before this statement (to tell expired from exhausted from wrong);
- * - `attempt`: the counted try. It consumes the code only if the hash matches, and its guard
- *   (unconsumed, under the cap, unexpired) is re-checked by Postgres on the locked row, so racing
- *   submissions never exceed the cap and never both succeed.
- * Returns user_id, the code's payload (password_hash, new_email) and `ok`.
+ * The CTEs every code-consuming statement starts with:
+ * - `gate`: the guess budget of the subject and purpose, taken under its row lock (an upsert, so the first
+ *   guess locks too). It charges this guess unless the code is right, and counts refused guesses as well;
+ *   `allowed` is whether the budget had room before it. A guess at an address with no account, or with
+ *   no live code, is charged like any other, so the budget runs out the same way for every address.
+ * - `attempt`: the counted try at the code itself, only when the gate allowed it. Every try is counted
+ *   (up to one past the cap) and the code is consumed only if it is live and matches; Postgres evaluates
+ *   this on the locked, newest version of the row, so racing submissions never exceed the cap, never both
+ *   succeed, and each learns the code's real state (see codeFailure).
+ * `attempt` returns user_id, the code's payload (new_email) and `ok`.
  */
-export const codeAttemptCtes = (a: CodeAttempt): SQL => sql`
-  code_before AS (
-    SELECT attempts, expires_at, consumed_at FROM one_time_codes WHERE user_id = ${a.userId} AND purpose = ${a.purpose}
+export const codeAttemptCtes = (a: CodeAttempt): SQL => {
+  const now = sql`${a.now}::timestamptz`;
+  const guard = a.guard ?? sql`true`;
+  const live = sql`c.user_id = ${a.userId} AND c.purpose = ${a.purpose} AND c.consumed_at IS NULL`;
+  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${a.budget.windowSeconds}::int)`;
+  const max = sql`${a.budget.maxFailures}::int`;
+  return sql`
+  gate AS (
+    INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
+    SELECT ${a.budget.subject}, ${a.purpose}, CASE WHEN EXISTS (
+             SELECT 1 FROM one_time_codes c
+             WHERE ${live} AND c.code_hash = ${a.codeHash} AND c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now}
+           ) THEN 0 ELSE 1 END, ${now}
+    WHERE ${guard}
+    ON CONFLICT (subject, purpose) DO UPDATE SET
+      failures = CASE WHEN ${windowOver} THEN excluded.failures
+                      WHEN f.failures >= ${max} THEN f.failures + 1
+                      ELSE f.failures + excluded.failures END,
+      window_started_at = CASE WHEN ${windowOver} THEN ${now} ELSE f.window_started_at END
+    RETURNING f.failures <= ${max} AS allowed, f.window_started_at
   ), attempt AS (
     UPDATE one_time_codes c
-    SET attempts = c.attempts + 1,
-        consumed_at = CASE WHEN c.code_hash = ${a.codeHash} THEN ${a.now}::timestamptz END
-    WHERE c.user_id = ${a.userId} AND c.purpose = ${a.purpose}
-      AND c.consumed_at IS NULL AND c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${a.now}::timestamptz
-      AND ${a.guard ?? sql`true`}
-    RETURNING c.user_id, c.password_hash, c.new_email, c.consumed_at IS NOT NULL AS ok
+    SET attempts = LEAST(c.attempts + 1, ${a.maxAttempts}::int + 1),
+        consumed_at = CASE WHEN c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now} AND c.code_hash = ${a.codeHash} THEN ${now} END
+    WHERE ${live} AND ${guard} AND (SELECT allowed FROM gate)
+    RETURNING c.user_id, c.new_email, c.consumed_at IS NOT NULL AS ok, c.attempts, c.expires_at
   )`;
+};
 
-/** Columns (from `code_before cb`) that codeFailure() reads. */
-export const codeStateColumns = sql.raw("cb.attempts AS code_attempts, cb.expires_at AS code_expires_at, cb.consumed_at AS code_consumed_at");
+/** Columns, for the statement's final SELECT, that codeFailure() reads. */
+export const codeOutcomeColumns = sql.raw(
+  "(SELECT allowed FROM gate) AS budget_allowed, (SELECT window_started_at FROM gate) AS budget_window_started_at, " +
+    "(SELECT attempts FROM attempt) AS code_attempts, (SELECT expires_at FROM attempt) AS code_expires_at",
+);
 
-export type CodeFailure = "invalid" | "expired" | "exhausted";
+export type CodeFailure = { kind: "invalid" } | { kind: "expired" } | { kind: "exhausted" } | { kind: "budget_spent"; retryAt: Date };
 
-/** Why a code-consuming statement did not succeed, from the code's state before it ran. */
-export function codeFailure(row: Record<string, unknown>, now: Date, maxAttempts: number): CodeFailure {
-  if (row.code_attempts === null || row.code_attempts === undefined || row.code_consumed_at !== null) return "invalid";
-  if (toDateOrNull(row.code_expires_at)! <= now) return "expired";
-  if (Number(row.code_attempts) >= maxAttempts) return "exhausted";
-  return "invalid";
+/** Why a code-consuming statement did not succeed. */
+export function codeFailure(row: Record<string, unknown>, a: Pick<CodeAttempt, "now" | "maxAttempts" | "budget">): CodeFailure {
+  if (row.budget_allowed === false) {
+    const started = toDateOrNull(row.budget_window_started_at)!;
+    return { kind: "budget_spent", retryAt: new Date(started.getTime() + a.budget.windowSeconds * 1000) };
+  }
+  if (row.code_attempts === null || row.code_attempts === undefined) return { kind: "invalid" };
+  if (toDateOrNull(row.code_expires_at)! <= a.now) return { kind: "expired" };
+  if (Number(row.code_attempts) > a.maxAttempts) return { kind: "exhausted" };
+  return { kind: "invalid" };
 }
 
 /**
  * Issues a code (voiding any earlier one of the same purpose) for the user `source` selects, with its
- * payload; at most one per `minIntervalSeconds` (0: always). `source` yields (user_id, password_hash,
- * new_email). RETURNING user_id tells whether a code was issued.
+ * payload; at most one per `minIntervalSeconds`. `source` yields (user_id, new_email). RETURNING user_id
+ * tells whether a code was issued.
  */
 export const issueCodeSql = (c: {
   purpose: CodePurpose;
@@ -60,11 +96,11 @@ export const issueCodeSql = (c: {
   expiresAt: Date;
   minIntervalSeconds: number;
 }): SQL => sql`
-  INSERT INTO one_time_codes (user_id, purpose, code_hash, password_hash, new_email, attempts, created_at, expires_at)
-  SELECT src.user_id, ${c.purpose}, ${c.codeHash}, src.password_hash, src.new_email, 0, ${c.now}::timestamptz, ${c.expiresAt}::timestamptz
+  INSERT INTO one_time_codes (user_id, purpose, code_hash, new_email, attempts, created_at, expires_at)
+  SELECT src.user_id, ${c.purpose}, ${c.codeHash}, src.new_email, 0, ${c.now}::timestamptz, ${c.expiresAt}::timestamptz
   FROM (${c.source}) AS src
   ON CONFLICT (user_id, purpose) DO UPDATE
-    SET code_hash = excluded.code_hash, password_hash = excluded.password_hash, new_email = excluded.new_email,
+    SET code_hash = excluded.code_hash, new_email = excluded.new_email,
         attempts = 0, created_at = excluded.created_at, expires_at = excluded.expires_at, consumed_at = NULL
-    ${c.minIntervalSeconds > 0 ? sql`WHERE one_time_codes.created_at <= ${c.now}::timestamptz - make_interval(secs => ${c.minIntervalSeconds}::int)` : sql``}
+    WHERE one_time_codes.created_at <= ${c.now}::timestamptz - make_interval(secs => ${c.minIntervalSeconds}::int)
   RETURNING user_id`;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { codeAttemptCtes, codeFailure, codeStateColumns, issueCodeSql, type CodeFailure } from "./code-sql";
+import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
+import { forgetAllFailuresSql } from "./login-failure-sql";
 import { sessionIsLive } from "./session-sql";
 import { toUserRecord, userColumns, type UserRecord } from "./user-record";
 
@@ -16,7 +17,7 @@ export async function issueResetCode(db: Database, r: CodeIssue & { email: strin
   const result = await db.execute(
     issueCodeSql({
       purpose: "reset_password",
-      source: sql`SELECT id AS user_id, NULL::text AS password_hash, NULL::text AS new_email FROM users WHERE email = ${r.email}`,
+      source: sql`SELECT id AS user_id, NULL::text AS new_email FROM users WHERE email = ${r.email}`,
       codeHash: r.codeHash,
       now: r.now,
       expiresAt: r.codeExpiresAt,
@@ -26,23 +27,27 @@ export async function issueResetCode(db: Database, r: CodeIssue & { email: strin
   return result.rows.length > 0;
 }
 
-export type ResetOutcome = { kind: "reset" } | { kind: CodeFailure };
+export type ResetOutcome = { kind: "reset" } | CodeFailure;
 
 /**
- * One statement: consume the reset code, set the new password (the code proves the mailbox, so the
- * address counts as verified), clear the lockout and revoke every session.
+ * One statement: consume the reset code, set the new password and revoke every session. The code proves
+ * the mailbox, so the address counts as verified, ADMIN_EMAILS applies, and every failed sign-in is
+ * forgotten. An account that was never verified is activated by whoever reset it, so a registration's
+ * name and wished-for username (possibly someone else's) are dropped.
  */
 export async function resetPasswordWithCode(
   db: Database,
-  r: { email: string; codeHash: string; passwordHash: string; now: Date; maxAttempts: number },
+  r: { email: string; codeHash: string; passwordHash: string; now: Date; maxAttempts: number; budget: GuessBudget; grantAdmin: boolean },
 ): Promise<ResetOutcome> {
   const now = sql`${r.now}::timestamptz`;
+  const attempt = { purpose: "reset_password" as const, userId: sql`(SELECT id FROM users WHERE email = ${r.email})`, codeHash: r.codeHash, now: r.now, maxAttempts: r.maxAttempts, budget: r.budget };
   const result = await db.execute(sql`
-    WITH ${codeAttemptCtes({ purpose: "reset_password", userId: sql`(SELECT id FROM users WHERE email = ${r.email})`, codeHash: r.codeHash, now: r.now, maxAttempts: r.maxAttempts })},
+    WITH ${codeAttemptCtes(attempt)},
     changed AS (
       UPDATE users u
       SET password_hash = ${r.passwordHash}, email_verified_at = COALESCE(u.email_verified_at, ${now}),
-          failed_login_count = 0, locked_until = NULL, updated_at = ${now}
+          full_name = CASE WHEN u.email_verified_at IS NULL THEN NULL ELSE u.full_name END, pending_username = NULL,
+          role = CASE WHEN ${r.grantAdmin}::boolean THEN 'admin' ELSE u.role END, updated_at = ${now}
       FROM attempt a WHERE u.id = a.user_id AND a.ok
       RETURNING u.id
     ), revoked AS (
@@ -50,13 +55,12 @@ export async function resetPasswordWithCode(
       WHERE user_id IN (SELECT id FROM changed) AND revoked_at IS NULL
       RETURNING id
     ), voided AS (
-      -- A pending verification code would otherwise still activate the registration's old password.
+      -- A pending verification code would otherwise still activate the account for its holder.
       DELETE FROM one_time_codes WHERE user_id IN (SELECT id FROM changed) AND purpose = 'verify_email'
-    )
-    SELECT (SELECT count(*) FROM changed)::int AS changed, ${codeStateColumns}
-    FROM (SELECT 1) AS one LEFT JOIN code_before cb ON true`);
+    ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM changed)`)})
+    SELECT (SELECT count(*) FROM changed)::int AS changed, ${codeOutcomeColumns}`);
   const row = result.rows[0]!;
-  return Number(row.changed) > 0 ? { kind: "reset" } : { kind: codeFailure(row, r.now, r.maxAttempts) };
+  return Number(row.changed) > 0 ? { kind: "reset" } : codeFailure(row, attempt);
 }
 
 /**
@@ -82,53 +86,59 @@ export async function changePassword(
   return Number(result.rows[0]!.changed) > 0;
 }
 
-export type EmailChangeRequest = { kind: "issued" } | { kind: "too_soon" } | { kind: "taken" } | { kind: "signed_out" };
+export type EmailChangeRequest = { kind: "issued"; taken: boolean } | { kind: "too_soon" } | { kind: "signed_out" };
 
-/** Issues a change-email code carrying the new address, unless the address is taken or one was sent in the interval. */
+/**
+ * Issues a change-email code carrying the new address, at most one per interval, whether or not another
+ * account has the address: the caller sees the same either way, and only the mail differs (the service
+ * sends a code only to a free address). A taken address fails at confirmation on the unique index anyway.
+ */
 export async function issueEmailChangeCode(
   db: Database,
   r: CodeIssue & { userId: string; sessionId: string; newEmail: string },
 ): Promise<EmailChangeRequest> {
   const result = await db.execute(sql`
     WITH caller AS (SELECT 1 WHERE ${sessionIsLive(r.userId, r.sessionId, r.now)}),
-    taken AS (SELECT 1 FROM users WHERE email = ${r.newEmail}),
     issued AS (${issueCodeSql({
       purpose: "change_email",
-      source: sql`SELECT ${r.userId}::uuid AS user_id, NULL::text AS password_hash, ${r.newEmail}::text AS new_email
-                  WHERE EXISTS (SELECT 1 FROM caller) AND NOT EXISTS (SELECT 1 FROM taken)`,
+      source: sql`SELECT ${r.userId}::uuid AS user_id, ${r.newEmail}::text AS new_email WHERE EXISTS (SELECT 1 FROM caller)`,
       codeHash: r.codeHash,
       now: r.now,
       expiresAt: r.codeExpiresAt,
       minIntervalSeconds: r.minIntervalSeconds,
     })})
-    SELECT EXISTS (SELECT 1 FROM caller) AS caller_live, EXISTS (SELECT 1 FROM taken) AS taken,
+    SELECT EXISTS (SELECT 1 FROM caller) AS caller_live, EXISTS (SELECT 1 FROM users WHERE email = ${r.newEmail}) AS taken,
            EXISTS (SELECT 1 FROM issued) AS issued`);
   const row = result.rows[0]!;
   if (!row.caller_live) return { kind: "signed_out" };
-  if (row.taken) return { kind: "taken" };
-  return row.issued ? { kind: "issued" } : { kind: "too_soon" };
+  return row.issued ? { kind: "issued", taken: Boolean(row.taken) } : { kind: "too_soon" };
 }
 
-export type EmailChangeOutcome = { kind: "changed"; user: UserRecord; previousEmail: string } | { kind: CodeFailure } | { kind: "signed_out" };
+export type EmailChangeOutcome = { kind: "changed"; user: UserRecord; previousEmail: string } | CodeFailure | { kind: "signed_out" };
 
-/** One statement: consume the change-email code and switch the address (unique index decides a race). */
+/**
+ * One statement: consume the change-email code and switch the address (unique index decides a race).
+ * The code proves the new mailbox, so ADMIN_EMAILS applies to it.
+ */
 export async function confirmEmailChange(
   db: Database,
-  c: { userId: string; sessionId: string; codeHash: string; now: Date; maxAttempts: number },
+  c: { userId: string; sessionId: string; codeHash: string; now: Date; maxAttempts: number; budget: GuessBudget; adminEmails: string[] },
 ): Promise<EmailChangeOutcome> {
   const live = sessionIsLive(c.userId, c.sessionId, c.now);
+  const attempt = { purpose: "change_email" as const, userId: sql`${c.userId}::uuid`, codeHash: c.codeHash, now: c.now, maxAttempts: c.maxAttempts, budget: c.budget, guard: live };
   const result = await db.execute(sql`
     WITH before AS (SELECT email FROM users WHERE id = ${c.userId}::uuid),
-    ${codeAttemptCtes({ purpose: "change_email", userId: sql`${c.userId}::uuid`, codeHash: c.codeHash, now: c.now, maxAttempts: c.maxAttempts, guard: live })},
+    ${codeAttemptCtes(attempt)},
     changed AS (
-      UPDATE users u SET email = a.new_email, email_verified_at = ${c.now}::timestamptz, updated_at = ${c.now}::timestamptz
+      UPDATE users u SET email = a.new_email, email_verified_at = ${c.now}::timestamptz, updated_at = ${c.now}::timestamptz,
+        role = CASE WHEN a.new_email IN (SELECT jsonb_array_elements_text(${JSON.stringify(c.adminEmails)}::jsonb)) THEN 'admin' ELSE u.role END
       FROM attempt a WHERE u.id = a.user_id AND a.ok
       RETURNING u.*
     )
-    SELECT ${userColumns("ch")}, (SELECT email FROM before) AS previous_email, ${live} AS caller_live, ${codeStateColumns}
-    FROM (SELECT 1) AS one LEFT JOIN changed ch ON true LEFT JOIN code_before cb ON true`);
+    SELECT ${userColumns("ch")}, (SELECT email FROM before) AS previous_email, ${live} AS caller_live, ${codeOutcomeColumns}
+    FROM (SELECT 1) AS one LEFT JOIN changed ch ON true`);
   const row = result.rows[0]!;
   if (!row.caller_live) return { kind: "signed_out" };
   if (row.id) return { kind: "changed", user: toUserRecord(row), previousEmail: String(row.previous_email) };
-  return { kind: codeFailure(row, c.now, c.maxAttempts) };
+  return codeFailure(row, attempt);
 }

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
+import { forgetAllFailuresSql } from "./login-failure-sql";
 import { insertSessionFromCte, type NewSession } from "./session-sql";
-import { codeAttemptCtes, codeFailure, codeStateColumns, issueCodeSql, type CodeFailure } from "./code-sql";
-import { toUserRecord, userColumns, type Role, type UserRecord } from "./user-record";
+import { toUserRecord, userColumns, type UserRecord } from "./user-record";
 
 export interface NewAccount {
   email: string;
@@ -12,80 +13,112 @@ export interface NewAccount {
   now: Date;
 }
 
-/** Verification off: one INSERT; a duplicate email or username fails on its unique index. */
-export async function insertVerifiedUser(db: Database, a: NewAccount & { role: Role }): Promise<UserRecord> {
+/** Verification off: one INSERT; a duplicate email or username fails on its unique index. Never an admin. */
+export async function insertVerifiedUser(db: Database, a: NewAccount): Promise<UserRecord> {
   const result = await db.execute(sql`
-    INSERT INTO users (email, password_hash, full_name, username, role, email_verified_at, created_at, updated_at)
-    VALUES (${a.email}, ${a.passwordHash}, ${a.fullName}, ${a.username}, ${a.role}, ${a.now}::timestamptz,
+    INSERT INTO users (email, password_hash, full_name, username, email_verified_at, created_at, updated_at)
+    VALUES (${a.email}, ${a.passwordHash}, ${a.fullName}, ${a.username}, ${a.now}::timestamptz,
             ${a.now}::timestamptz, ${a.now}::timestamptz)
     RETURNING ${userColumns()}`);
   return toUserRecord(result.rows[0]!);
 }
 
-export type PendingOutcome = { kind: "code_issued" } | { kind: "already_verified" };
+export type PendingOutcome = { kind: "code_issued" } | { kind: "code_recently_sent" } | { kind: "already_verified" } | { kind: "username_taken" };
+
+const usernameTaken = (username: string | null) =>
+  username === null ? sql`false` : sql`EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(${username}))`;
 
 /**
- * Verification on, one statement: create the user, or refresh an unverified one, and issue its
- * verification code carrying *this* registration's password hash. A verified account is left untouched.
- * Concurrent registrations of one address meet at the unique index, so exactly one row ever exists.
- * Always a fresh code (no interval): the newest registration's code must be the only live one.
+ * Verification on, one statement. A username that an account already has is refused before anything is
+ * written, whatever the state of the address. Otherwise: create the unverified user, or update an
+ * unverified one with this registration's password hash (salted by the address, see registrationSalt),
+ * name and wished-for username, and issue a verification code (at most one a minute). A verified account
+ * is left untouched. None of this decides what the account will be: verification takes the password from
+ * whoever holds the code, and keeps the registration's name and username only if that password is the
+ * registration's (consumeVerificationCode). Concurrent registrations of one address meet at the unique
+ * index, so exactly one row ever exists.
  */
 export async function upsertPendingRegistration(
   db: Database,
-  a: NewAccount & { codeHash: string; codeExpiresAt: Date },
+  a: NewAccount & { codeHash: string; codeExpiresAt: Date; minIntervalSeconds: number },
 ): Promise<PendingOutcome> {
   const result = await db.execute(sql`
-    WITH account AS (
-      INSERT INTO users (email, password_hash, full_name, username, created_at, updated_at)
-      VALUES (${a.email}, ${a.passwordHash}, ${a.fullName}, ${a.username}, ${a.now}::timestamptz, ${a.now}::timestamptz)
+    WITH taken AS (SELECT ${usernameTaken(a.username)} AS yes),
+    account AS (
+      INSERT INTO users (email, password_hash, full_name, pending_username, created_at, updated_at)
+      SELECT ${a.email}, ${a.passwordHash}, ${a.fullName}, ${a.username}, ${a.now}::timestamptz, ${a.now}::timestamptz
+      WHERE NOT (SELECT yes FROM taken)
       ON CONFLICT (email) DO UPDATE
         SET password_hash = excluded.password_hash, full_name = excluded.full_name,
-            username = excluded.username, updated_at = excluded.updated_at
+            pending_username = excluded.pending_username, updated_at = excluded.updated_at
         WHERE users.email_verified_at IS NULL
       RETURNING id
     ), code AS (${issueCodeSql({
       purpose: "verify_email",
-      source: sql`SELECT id AS user_id, ${a.passwordHash}::text AS password_hash, NULL::text AS new_email FROM account`,
+      source: sql`SELECT id AS user_id, NULL::text AS new_email FROM account`,
       codeHash: a.codeHash,
       now: a.now,
       expiresAt: a.codeExpiresAt,
-      minIntervalSeconds: 0,
+      minIntervalSeconds: a.minIntervalSeconds,
     })})
-    SELECT count(*)::int AS issued FROM code`);
-  return Number(result.rows[0]?.issued) > 0 ? { kind: "code_issued" } : { kind: "already_verified" };
+    SELECT (SELECT yes FROM taken) AS username_taken, EXISTS (SELECT 1 FROM account) AS pending, EXISTS (SELECT 1 FROM code) AS issued`);
+  const row = result.rows[0]!;
+  if (row.username_taken) return { kind: "username_taken" };
+  if (!row.pending) return { kind: "already_verified" };
+  return row.issued ? { kind: "code_issued" } : { kind: "code_recently_sent" };
 }
 
-export type VerifyOutcome = { kind: "verified"; user: UserRecord } | { kind: CodeFailure };
+export type VerifyOutcome = { kind: "verified"; user: UserRecord } | CodeFailure;
 
-const userByEmail = (email: string) => sql`(SELECT id FROM users WHERE email = ${email})`;
+const unverifiedUserByEmail = (email: string) => sql`(SELECT id FROM users WHERE email = ${email} AND email_verified_at IS NULL)`;
 
 /**
- * One statement: count the attempt, consume the code if it matches, mark the user verified with the
- * password the code was issued for, grant admin if listed, and open a session.
+ * One statement: count the attempt against the code and the address's guess budget, consume the code if
+ * it matches, and activate the account with the password sent with the code. The registration's name and
+ * wished-for username are kept only when that password is the registration's own (same hash: its salt comes
+ * from the address), so whoever registered without the mailbox cannot leave a profile on the account the
+ * mailbox owner activates. The username is claimed only if it is still free. Grants admin if listed,
+ * forgets past failed sign-ins and opens a session.
  */
 export async function consumeVerificationCode(
   db: Database,
-  v: { email: string; codeHash: string; maxAttempts: number; grantAdmin: boolean; now: Date; session: NewSession },
+  v: {
+    email: string;
+    codeHash: string;
+    passwordHash: string;
+    maxAttempts: number;
+    budget: GuessBudget;
+    grantAdmin: boolean;
+    now: Date;
+    session: NewSession;
+  },
 ): Promise<VerifyOutcome> {
+  const now = sql`${v.now}::timestamptz`;
+  const attempt = { purpose: "verify_email" as const, userId: unverifiedUserByEmail(v.email), codeHash: v.codeHash, now: v.now, maxAttempts: v.maxAttempts, budget: v.budget };
+  const keepsRegistration = sql`u.password_hash = ${v.passwordHash}`;
   const result = await db.execute(sql`
-    WITH ${codeAttemptCtes({ purpose: "verify_email", userId: userByEmail(v.email), codeHash: v.codeHash, now: v.now, maxAttempts: v.maxAttempts })},
+    WITH ${codeAttemptCtes(attempt)},
     verified AS (
       UPDATE users u
-      SET email_verified_at = COALESCE(u.email_verified_at, ${v.now}::timestamptz),
-          password_hash = a.password_hash,
+      SET email_verified_at = ${now},
+          password_hash = ${v.passwordHash},
+          full_name = CASE WHEN ${keepsRegistration} THEN u.full_name END,
+          username = CASE WHEN ${keepsRegistration} AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.username) = lower(u.pending_username))
+                          THEN u.pending_username END,
+          pending_username = NULL,
           role = CASE WHEN ${v.grantAdmin}::boolean THEN 'admin' ELSE u.role END,
-          failed_login_count = 0, locked_until = NULL, updated_at = ${v.now}::timestamptz
+          updated_at = ${now}
       FROM attempt a
-      WHERE u.id = a.user_id AND a.ok
+      WHERE u.id = a.user_id AND a.ok AND u.email_verified_at IS NULL
       RETURNING u.*
-    ), session AS (${insertSessionFromCte("verified", v.session)})
-    SELECT ${userColumns("v")}, ${codeStateColumns}
+    ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM verified)`)}),
+    session AS (${insertSessionFromCte("verified", v.session)})
+    SELECT ${userColumns("v")}, ${codeOutcomeColumns}
     FROM (SELECT 1) AS one
-    LEFT JOIN verified v ON true
-    LEFT JOIN code_before cb ON true`);
+    LEFT JOIN verified v ON true`);
   const row = result.rows[0]!;
   if (row.id) return { kind: "verified", user: toUserRecord(row) };
-  return { kind: codeFailure(row, v.now, v.maxAttempts) };
+  return codeFailure(row, attempt);
 }
 
 /**
@@ -99,7 +132,7 @@ export async function reissueVerificationCode(
   const result = await db.execute(
     issueCodeSql({
       purpose: "verify_email",
-      source: sql`SELECT id AS user_id, password_hash, NULL::text AS new_email FROM users WHERE email = ${r.email} AND email_verified_at IS NULL`,
+      source: sql`SELECT id AS user_id, NULL::text AS new_email FROM users WHERE email = ${r.email} AND email_verified_at IS NULL`,
       codeHash: r.codeHash,
       now: r.now,
       expiresAt: r.codeExpiresAt,

@@ -44,38 +44,38 @@ export interface Rotation {
 
 const rotationNow = sql`${sql.placeholder("now")}::timestamptz`;
 const presentedIsCurrent = sql`s.refresh_hash = ${sql.placeholder("presentedHash")}`;
+const presentedIsRecentParent = sql`s.previous_refresh_hash = ${sql.placeholder("presentedHash")}
+  AND s.rotated_at > ${rotationNow} - make_interval(secs => ${sql.placeholder("reuseWindow")}::int)`;
 const rotation = preparedStatement<Rotation>(sql`
     WITH touched AS (
       UPDATE sessions s SET
         previous_refresh_hash = CASE WHEN ${presentedIsCurrent} THEN s.refresh_hash ELSE s.previous_refresh_hash END,
         rotated_at = CASE WHEN ${presentedIsCurrent} THEN ${rotationNow} ELSE s.rotated_at END,
         refresh_hash = CASE WHEN ${presentedIsCurrent} THEN ${sql.placeholder("successorHash")} ELSE s.refresh_hash END,
-        revoked_at = CASE WHEN NOT ${presentedIsCurrent} AND s.rotated_at <= ${rotationNow} - make_interval(secs => ${sql.placeholder("reuseWindow")}::int)
-                          THEN ${rotationNow} END,
+        revoked_at = CASE WHEN ${presentedIsCurrent} OR ${presentedIsRecentParent} THEN NULL ELSE ${rotationNow} END,
         last_used_at = ${rotationNow},
         expires_at = LEAST(${rotationNow} + make_interval(secs => ${sql.placeholder("refreshTtl")}::int), s.absolute_expires_at)
       WHERE s.id = ${sql.placeholder("sessionId")}::uuid AND ${live(sql.placeholder("now"))}
-        AND (${presentedIsCurrent} OR s.previous_refresh_hash = ${sql.placeholder("presentedHash")})
       RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${sql.placeholder("successorHash")} AS has_successor
     )
     SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userColumns("u")}
     FROM touched t JOIN users u ON u.id = t.user_id`);
 
 /**
- * One statement, safe under any number of concurrent calls with the same token:
- * - presented hash is current: rotate (current becomes previous, the successor's hash current);
- * - presented hash is the previous one and the rotation is inside the window: leave it, the caller
- *   answers with the same (derived) successor;
- * - previous but outside the window: reuse, the session is revoked.
+ * One statement, safe under any number of concurrent calls with the same token. The presented token is
+ * authentic (the caller checked its tag), so it is this session's current token or a superseded one:
+ * - current: rotate (current becomes previous, the successor's hash current);
+ * - the current token's parent, replaced less than the reuse window ago: leave it, the caller answers
+ *   with the same (derived) successor (two tabs refreshing at once);
+ * - any other superseded generation, or the parent after the window: reuse, the session is revoked.
  * Racing callers queue on the row lock; Postgres re-checks the WHERE on the row the winner wrote, so
- * the losers see "previous, inside the window" and get the winner's successor instead of a second child.
+ * the losers see "parent, inside the window" and get the winner's successor instead of a second child.
  */
 export async function rotateRefreshToken(db: Database, r: Rotation): Promise<RotationOutcome> {
   const result = await rotation(db, r);
   const row = result.rows[0];
   if (!row) return { kind: "invalid" };
   if (row.reused) return { kind: "reused" };
-  // Previous-token case after the successor itself was rotated again: no child to hand out.
   if (!row.has_successor) return { kind: "invalid" };
   return { kind: "rotated", user: toUserRecord(row), expiresAt: toDate(row.session_expires_at) };
 }
@@ -138,15 +138,4 @@ export async function findLiveSession(
     LEFT JOIN sessions s ON s.id = ${p.targetId}::uuid AND s.user_id = ${p.userId}::uuid AND ${live(p.now)}`);
   const row = result.rows[0]!;
   return { callerLive: Boolean(row.caller_live), session: row.id ? toSessionRecord(row) : null };
-}
-
-/** Deletes sessions that can never be used again, and spent or expired codes. */
-export async function pruneExpired(db: Database, now: Date): Promise<{ sessions: number; codes: number }> {
-  const [sessions, codes] = await db.batch([
-    db.execute(sql`
-      DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ${now}::timestamptz
-        OR absolute_expires_at <= ${now}::timestamptz`),
-    db.execute(sql`DELETE FROM one_time_codes WHERE consumed_at IS NOT NULL OR expires_at <= ${now}::timestamptz`),
-  ]);
-  return { sessions: sessions.rowCount ?? 0, codes: codes.rowCount ?? 0 };
 }

@@ -1,67 +1,62 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { preparedStatement } from "../db/prepared";
+import { adminsCte, leavesAnAdmin } from "./admin-sql";
+import { forgetNetworkFailuresSql, lockedUntilSql, recordFailureSql, type PasswordFailureLimits } from "./login-failure-sql";
 import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
 import { toDateOrNull, toUserRecord, toUserWithPassword, userColumns, type UserRecord, type UserWithPassword } from "./user-record";
 
-export interface LoginCandidate extends UserWithPassword {
-  failedLoginCount: number;
+export interface PasswordCheckTarget {
+  /** The account, with its password hash; null when the address has none. */
+  user: UserWithPassword | null;
+  /** What login_failures counts this address under: the account's id, or the address's keyed hash. */
+  subject: string;
+  /** The later of this network's and all networks' locks, if any. */
   lockedUntil: Date | null;
 }
 
-export async function findLoginCandidate(db: Database, email: string): Promise<LoginCandidate | null> {
+const toPasswordCheckTarget = (row: Record<string, unknown>): PasswordCheckTarget => ({
+  user: row.id ? toUserWithPassword(row) : null,
+  subject: String(row.subject),
+  lockedUntil: toDateOrNull(row.locked_until),
+});
+
+/** Login's read: the account (if any) and the address's locks, in one round trip. */
+export async function findLoginCandidate(db: Database, c: { email: string; addressSubject: string; network: string }): Promise<PasswordCheckTarget> {
+  const subject = sql`COALESCE(u.id::text, ${c.addressSubject})`;
   const result = await db.execute(sql`
-    SELECT ${userColumns()}, password_hash, failed_login_count, locked_until FROM users WHERE email = ${email}`);
-  const row = result.rows[0];
-  if (!row) return null;
-  return { ...toUserWithPassword(row), failedLoginCount: Number(row.failed_login_count), lockedUntil: toDateOrNull(row.locked_until) };
+    SELECT ${userColumns("u")}, u.password_hash, ${subject} AS subject, ${lockedUntilSql(subject, c.network)} AS locked_until
+    FROM (SELECT 1) AS one LEFT JOIN users u ON u.email = ${c.email}`);
+  return toPasswordCheckTarget(result.rows[0]!);
 }
 
 /**
- * A successful login in one statement: reset the failure counter, store a rehashed password when the
- * parameters changed, and open the session, which only happens if the user row still exists.
+ * A successful login in one statement: store a rehashed password when the parameters changed, forget
+ * this network's failures, and open the session, which only happens if the user row still exists.
  */
 export async function recordSuccessfulLogin(
   db: Database,
-  l: { userId: string; rehashedPassword: string | null; now: Date; session: NewSession },
+  l: { userId: string; network: string; rehashedPassword: string | null; now: Date; session: NewSession },
 ): Promise<UserRecord | null> {
   const result = await db.execute(sql`
     WITH account AS (
       UPDATE users
-      SET failed_login_count = 0, locked_until = NULL, last_login_at = ${l.now}::timestamptz,
-          password_hash = COALESCE(${l.rehashedPassword}::text, password_hash)
+      SET last_login_at = ${l.now}::timestamptz, password_hash = COALESCE(${l.rehashedPassword}::text, password_hash)
       WHERE id = ${l.userId}::uuid
       RETURNING ${userColumns()}
-    ), session AS (${insertSessionFromCte("account", l.session)})
+    ), forgotten AS (${forgetNetworkFailuresSql(sql`${l.userId}`, l.network)}),
+    session AS (${insertSessionFromCte("account", l.session)})
     SELECT * FROM account`);
   const row = result.rows[0];
   return row ? toUserRecord(row) : null;
 }
 
-export interface LockoutPolicy {
-  /** Consecutive failures that lock the account. */
-  threshold: number;
-  /** First lock, in seconds; each further failure doubles it, up to maxSeconds. */
-  baseSeconds: number;
-  maxSeconds: number;
-}
-
-/**
- * Counts a failed password in the same statement that reads the counter, so racing failures all
- * count, and locks the account with exponential backoff once the threshold is reached.
- */
-export async function recordFailedLogin(db: Database, userId: string, now: Date, policy: LockoutPolicy): Promise<{ failures: number; lockedUntil: Date | null }> {
-  const result = await db.execute(sql`
-    UPDATE users SET
-      failed_login_count = failed_login_count + 1,
-      locked_until = CASE WHEN failed_login_count + 1 >= ${policy.threshold}::int
-        THEN ${now}::timestamptz + make_interval(secs => LEAST(${policy.maxSeconds}::int,
-               ${policy.baseSeconds}::int * power(2, failed_login_count + 1 - ${policy.threshold}::int)))
-        ELSE locked_until END
-    WHERE id = ${userId}::uuid
-    RETURNING failed_login_count, locked_until`);
-  const row = result.rows[0];
-  return { failures: Number(row?.failed_login_count ?? 0), lockedUntil: toDateOrNull(row?.locked_until) };
+/** Counts a failed password check (login or re-authentication) for the network and for all networks. */
+export async function recordFailedPasswordCheck(
+  db: Database,
+  f: { subject: string; network: string; limits: PasswordFailureLimits; now: Date },
+): Promise<void> {
+  await db.execute(recordFailureSql(f.subject, f.network, f.limits, f.now));
 }
 
 export interface SessionPrincipal {
@@ -82,12 +77,14 @@ export async function findUserBySession(db: Database, p: SessionPrincipal): Prom
   return row ? toUserRecord(row) : null;
 }
 
-export async function findUserWithPasswordBySession(db: Database, p: SessionPrincipal): Promise<UserWithPassword | null> {
+/** Re-authentication's read: the caller's user (while its session is live) and its locks from this network. */
+export async function findReauthenticationTarget(db: Database, p: SessionPrincipal & { network: string }): Promise<PasswordCheckTarget | null> {
+  const subject = sql`${p.userId}::text`;
   const result = await db.execute(sql`
-    SELECT ${userColumns()}, password_hash FROM users
+    SELECT ${userColumns()}, password_hash, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
     WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
   const row = result.rows[0];
-  return row ? toUserWithPassword(row) : null;
+  return row ? toPasswordCheckTarget(row) : null;
 }
 
 export interface ProfileChanges {
@@ -108,9 +105,15 @@ export async function updateProfile(db: Database, p: SessionPrincipal, changes: 
   return row ? toUserRecord(row) : null;
 }
 
-/** Deletes the user (sessions and codes cascade) if the session that asked is still live. */
-export async function deleteUserBySession(db: Database, p: SessionPrincipal): Promise<boolean> {
+export type SelfDelete = "deleted" | "signed_out" | "last_admin";
+
+/** Deletes the user (sessions and codes cascade) if the session that asked is still live and it is not the last admin. */
+export async function deleteUserBySession(db: Database, p: SessionPrincipal): Promise<SelfDelete> {
   const result = await db.execute(sql`
-    DELETE FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)} RETURNING id`);
-  return result.rows.length > 0;
+    WITH caller AS (SELECT id FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}),
+    ${adminsCte},
+    deleted AS (DELETE FROM users u WHERE u.id IN (SELECT id FROM caller) AND ${leavesAnAdmin("u")} RETURNING u.id)
+    SELECT EXISTS (SELECT 1 FROM caller) AS caller_live, EXISTS (SELECT 1 FROM deleted) AS deleted`);
+  const row = result.rows[0]!;
+  return row.deleted ? "deleted" : row.caller_live ? "last_admin" : "signed_out";
 }

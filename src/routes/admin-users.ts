@@ -3,14 +3,14 @@ import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { FullName, Username } from "../schemas/fields";
+import { FullName, QueryText, Username } from "../schemas/fields";
 import { bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
 import { deleteUser, getUser, listUsers, updateUser } from "../services/admin-service";
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: "limit", in: "query" }, example: 20 }),
-  cursor: z.string().max(200).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
-  q: z.string().trim().max(100).optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name." }),
+  cursor: QueryText(200).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
+  q: QueryText(100).trim().optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name." }),
 });
 const UserPage = z.object({ items: z.array(UserOut), next_cursor: z.string().nullable() }).openapi("UserPage");
 const UserId = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
@@ -27,7 +27,12 @@ const listRoute = createRoute({
   path: "/users",
   summary: "List users (admin), oldest first, with an opaque cursor",
   request: { query: ListQuery },
-  responses: { 200: json(UserPage, "A page of users."), 403: problem("`forbidden`: not an admin."), ...signedInProblems, 422: problem("Bad `limit` or `cursor`.") },
+  responses: {
+    200: json(UserPage, "A page of users."),
+    403: problem("`forbidden`: not an admin (checked before anything else)."),
+    ...signedInProblems,
+    422: problem("Bad `limit`, `cursor` or `q` (a cursor this API did not return, control characters)."),
+  },
 });
 
 const getRoute = createRoute({
@@ -44,6 +49,7 @@ const patchRoute = createRoute({
   method: "patch",
   path: "/users/{id}",
   summary: "Change a user (yourself, or anyone for an admin; only admins set `role`)",
+  description: "A changed role revokes every session of the user: tokens that state the old role cannot be refreshed.",
   request: { params: UserId, body: jsonBody(UserUpdate) },
   responses: {
     200: json(UserOut, "The updated user."),

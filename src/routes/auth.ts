@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
 import { clientInfo } from "../http/client-info";
+import { rateLimit } from "../http/rate-limit";
 import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie } from "../http/refresh-cookie";
 import { toTokenResponse, toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
@@ -17,7 +18,16 @@ const RegisterIn = z
   .strictObject({ email: Email, password: Password, full_name: FullName.optional(), username: Username.optional() })
   .openapi("RegisterIn");
 const LoginIn = z.strictObject({ email: Email, password: z.string().min(1).max(1024) }).openapi("LoginIn");
-const VerifyIn = z.strictObject({ email: Email, code: Code }).openapi("VerifyIn");
+const VerifyIn = z
+  .strictObject({
+    email: Email,
+    code: Code,
+    password: Password.openapi({
+      description:
+        "The account's password from now on. Whoever holds the code decides it, whichever registration sent the code; the registration's name and username are kept only if this is the password it was made with.",
+    }),
+  })
+  .openapi("VerifyIn");
 const EmailIn = z.strictObject({ email: Email }).openapi("EmailIn");
 const ResetPasswordIn = z.strictObject({ email: Email, code: Code, new_password: Password }).openapi("ResetPasswordIn");
 const RefreshIn = z
@@ -32,12 +42,15 @@ const registerRoute = createRoute({
   path: "/auth/register",
   tags: ["auth"],
   summary: "Create an account",
-  description: "With email verification on (default) answers 202 whatever the address's state and mails a code; off, 201 with the user.",
+  description:
+    "With email verification on (default) answers 202 whatever the address's state and mails a code (at most one a minute); the account is activated by POST /auth/verify, with the password sent there. Off, 201 with the user. A username another account has is 409 either way.",
+  middleware: [rateLimit("register")] as const,
   request: { body: jsonBody(RegisterIn) },
   responses: {
     201: json(z.object({ user: UserOut }), "Created (verification off)."),
     202: json(Accepted, "Accepted; a code (or a notice for an existing account) was mailed."),
     409: problem("`email_taken` (verification off) or `username_taken`."),
+    429: problem("`rate_limited`: too many requests from this network."),
     ...inputProblems,
   },
 });
@@ -46,12 +59,15 @@ const verifyRoute = createRoute({
   method: "post",
   path: "/auth/verify",
   tags: ["auth"],
-  summary: "Verify an email address with its code and sign in",
+  summary: "Verify an email address with its code, set the password, and sign in",
+  middleware: [rateLimit("verifyEmail")] as const,
   request: { body: jsonBody(VerifyIn) },
   responses: {
     200: json(TokenResponse, "Verified; a session was opened."),
     ...inputProblems,
     400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+    409: problem("`username_taken`: the registration's username was taken at this very moment; try again."),
+    429: problem("`too_many_attempts`: too many wrong codes for this address today (Retry-After), or `rate_limited`."),
   },
 });
 
@@ -60,8 +76,9 @@ const resendRoute = createRoute({
   path: "/auth/verify/resend",
   tags: ["auth"],
   summary: "Mail a new verification code",
+  middleware: [rateLimit("resendVerification")] as const,
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), ...inputProblems },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), 429: problem("`rate_limited`."), ...inputProblems },
 });
 
 const loginRoute = createRoute({
@@ -69,11 +86,13 @@ const loginRoute = createRoute({
   path: "/auth/login",
   tags: ["auth"],
   summary: "Sign in with email and password",
+  middleware: [rateLimit("password")] as const,
   request: { body: jsonBody(LoginIn) },
   responses: {
     200: json(TokenResponse, "Signed in; a session was opened."),
     401: problem("`invalid_credentials`."),
     403: problem("`email_not_verified`."),
+    429: problem("`account_locked`: too many failed sign-ins for this address from this network, or from all (Retry-After); or `rate_limited`."),
     ...inputProblems,
   },
 });
@@ -84,7 +103,7 @@ const refreshRoute = createRoute({
   tags: ["auth"],
   summary: "Exchange a refresh token for a new pair (rotation)",
   description:
-    "Every use rotates the token. Presenting the previous token again within the reuse window returns the same successor; after it, the session is revoked.",
+    "Every use rotates the token. Presenting the previous token again within the reuse window returns the same successor; any other superseded token, of any generation, revokes the session. When the token came from the cookie, the answer carries no `refresh_token` (the new one is in the cookie only).",
   request: { body: { required: false, content: { "application/json": { schema: RefreshIn } } } },
   responses: {
     200: json(TokenResponse, "A new access token and the successor refresh token (also set as the cookie)."),
@@ -120,8 +139,9 @@ const forgotPasswordRoute = createRoute({
   path: "/auth/forgot-password",
   tags: ["auth"],
   summary: "Mail a password reset code",
+  middleware: [rateLimit("forgotPassword")] as const,
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), ...inputProblems },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), 429: problem("`rate_limited`."), ...inputProblems },
 });
 
 const resetPasswordRoute = createRoute({
@@ -129,11 +149,13 @@ const resetPasswordRoute = createRoute({
   path: "/auth/reset-password",
   tags: ["auth"],
   summary: "Set a new password with the mailed code; every session is signed out",
+  middleware: [rateLimit("resetPassword")] as const,
   request: { body: jsonBody(ResetPasswordIn) },
   responses: {
     204: { description: "Password set; the address counts as verified; all sessions revoked." },
     ...inputProblems,
     400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+    429: problem("`too_many_attempts`: too many wrong codes for this address today (Retry-After), or `rate_limited`."),
   },
 });
 
@@ -172,11 +194,14 @@ for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary:
 }
 
 authRoutes.openapi(refreshRoute, async (c) => {
-  const presented = c.req.valid("json").refresh_token ?? refreshTokenFromCookie(c);
+  const fromBody = c.req.valid("json").refresh_token;
+  const presented = fromBody ?? refreshTokenFromCookie(c);
   if (!presented) throw new AppError(401, "invalid_token", "Send a refresh_token, or the refresh cookie.");
   const tokens = await refreshSession(c.get("deps"), presented);
   setRefreshCookie(c, tokens);
-  return c.json(toTokenResponse(tokens), 200);
+  // A cookie's token stays out of reach of the page's scripts: the body does not repeat it.
+  const { refresh_token, ...withoutRefreshToken } = toTokenResponse(tokens);
+  return c.json(fromBody === undefined ? withoutRefreshToken : { ...withoutRefreshToken, refresh_token }, 200);
 });
 
 authRoutes.openapi(logoutRoute, async (c) => {

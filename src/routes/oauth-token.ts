@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { AppError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { clientInfo } from "../http/client-info";
+import { OAUTH_ERROR_CODES, OAUTH_NO_STORE, oauthErrorResponse } from "../http/oauth-error";
+import { enforceRateLimit } from "../http/rate-limit";
 import { Email } from "../schemas/fields";
 import { json } from "../schemas/responses";
 import { login } from "../services/login-service";
@@ -31,33 +32,29 @@ const OAuthTokens = z
 
 const OAuthError = z
   .object({
-    error: z.enum(["invalid_request", "invalid_grant", "unsupported_grant_type"]),
+    error: z.enum(OAUTH_ERROR_CODES),
     error_description: z.string(),
   })
   .openapi("OAuthError");
-
-type OAuthErrorCode = z.infer<typeof OAuthError>["error"];
 
 const tokenRoute = createRoute({
   method: "post",
   path: "/auth/token",
   tags: ["auth"],
   summary: "OAuth 2.0 token endpoint (password and refresh_token grants)",
+  description: "Every answer, errors included, is RFC 6749's JSON with `Cache-Control: no-store`. The password grant counts against the same limits as /auth/login.",
   request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequest } } } },
   responses: {
     200: json(OAuthTokens, "RFC 6749 §5.1 access token response."),
     400: json(OAuthError, "RFC 6749 §5.2 error response."),
+    413: json(OAuthError, "`invalid_request`: the body is too large."),
+    429: json(OAuthError, "`temporarily_unavailable`: too many requests from this network (Retry-After)."),
+    503: json(OAuthError, "`temporarily_unavailable`: the database is not reachable (Retry-After)."),
   },
 });
 
-// RFC 6749 §5.1: token responses must not be cached.
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
-
-const oauthError = (c: Context<AppEnv>, error: OAuthErrorCode, description: string) =>
-  c.json({ error, error_description: description }, 400, NO_STORE);
-
-// What the JSON API reports as its own error codes, the token endpoint reports as invalid_grant.
-const INVALID_GRANT = new Set(["invalid_credentials", "email_not_verified", "account_locked", "invalid_token", "refresh_token_reused"]);
+/** The token endpoint's path: its errors are answered as RFC 6749 errors from the first middleware on (src/app.ts). */
+export const TOKEN_PATH = tokenRoute.path;
 
 async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | string> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -76,33 +73,30 @@ export const oauthTokenRoutes = new OpenAPIHono<AppEnv>();
 
 // Registered for the document only; the handler parses with the same schema itself so that every
 // failure, content type included, is answered in RFC 6749's error format rather than problem+json.
+// Errors thrown below (wrong password, rate limit, outage) reach onError, which answers them the same way.
 oauthTokenRoutes.openAPIRegistry.registerPath(tokenRoute);
 
 oauthTokenRoutes.post(tokenRoute.path, async (c) => {
   const form = await readForm(c);
-  if (typeof form === "string") return oauthError(c, "invalid_request", form);
-  if (!form.grant_type) return oauthError(c, "invalid_request", "Parameter 'grant_type' is required.");
+  if (typeof form === "string") return oauthErrorResponse(400, "invalid_request", form);
+  if (!form.grant_type) return oauthErrorResponse(400, "invalid_request", "Parameter 'grant_type' is required.");
   if (form.grant_type !== "password" && form.grant_type !== "refresh_token") {
-    return oauthError(c, "unsupported_grant_type", "Supported grant types: password, refresh_token.");
+    return oauthErrorResponse(400, "unsupported_grant_type", "Supported grant types: password, refresh_token.");
   }
   const parsed = TokenRequest.safeParse(form);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "request");
-    return oauthError(c, "invalid_request", `Parameter '${field}' is missing or malformed.`);
+    return oauthErrorResponse(400, "invalid_request", `Parameter '${field}' is missing or malformed.`);
   }
+  const request = parsed.data;
   let tokens: IssuedTokens;
-  try {
-    const request = parsed.data;
-    if (request.grant_type === "password") {
-      const email = Email.safeParse(request.username);
-      if (!email.success) return oauthError(c, "invalid_grant", "The email or password is not correct.");
-      tokens = await login(c.get("deps"), { email: email.data, password: request.password }, clientInfo(c));
-    } else {
-      tokens = await refreshSession(c.get("deps"), request.refresh_token);
-    }
-  } catch (err) {
-    if (err instanceof AppError && INVALID_GRANT.has(err.code)) return oauthError(c, "invalid_grant", err.detail);
-    throw err;
+  if (request.grant_type === "password") {
+    await enforceRateLimit(c, "password");
+    const email = Email.safeParse(request.username);
+    if (!email.success) return oauthErrorResponse(400, "invalid_grant", "The email or password is not correct.");
+    tokens = await login(c.get("deps"), { email: email.data, password: request.password }, clientInfo(c));
+  } else {
+    tokens = await refreshSession(c.get("deps"), request.refresh_token);
   }
   return c.json(
     {
@@ -113,6 +107,6 @@ oauthTokenRoutes.post(tokenRoute.path, async (c) => {
       refresh_expires_in: tokens.refreshExpiresIn,
     },
     200,
-    NO_STORE,
+    OAUTH_NO_STORE,
   );
 });

@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
+import { clientInfo } from "../http/client-info";
+import { rateLimit } from "../http/rate-limit";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, Username } from "../schemas/fields";
@@ -45,9 +47,17 @@ const deleteMeRoute = createRoute({
   tags: ["users"],
   summary: "Delete the account (password required); sessions and codes go with it",
   security: bearerSecurity,
-  middleware: [requireBearer()] as const,
+  // The password check counts like a login's: same rate limit, same failure counters.
+  middleware: [rateLimit("password"), requireBearer()] as const,
   request: { body: jsonBody(PasswordConfirmation) },
-  responses: { 204: { description: "Deleted." }, 403: problem("`invalid_password`."), ...signedInProblems, ...inputProblems },
+  responses: {
+    204: { description: "Deleted." },
+    403: problem("`invalid_password`."),
+    409: problem("`last_admin`: make someone else admin first."),
+    429: problem("`account_locked` (Retry-After) or `rate_limited`: password checks count like sign-ins."),
+    ...signedInProblems,
+    ...inputProblems,
+  },
 });
 
 const changePasswordRoute = createRoute({
@@ -56,9 +66,16 @@ const changePasswordRoute = createRoute({
   tags: ["users"],
   summary: "Change the password; every other session is signed out",
   security: bearerSecurity,
-  middleware: [requireBearer()] as const,
+  // The password check counts like a login's: same rate limit, same failure counters.
+  middleware: [rateLimit("password"), requireBearer()] as const,
   request: { body: jsonBody(PasswordChange) },
-  responses: { 204: { description: "Changed." }, 403: problem("`invalid_password`: the current password is wrong."), ...signedInProblems, ...inputProblems },
+  responses: {
+    204: { description: "Changed." },
+    403: problem("`invalid_password`: the current password is wrong."),
+    429: problem("`account_locked` (Retry-After) or `rate_limited`: password checks count like sign-ins."),
+    ...signedInProblems,
+    ...inputProblems,
+  },
 });
 
 const changeEmailRoute = createRoute({
@@ -66,14 +83,17 @@ const changeEmailRoute = createRoute({
   path: "/users/me/email",
   tags: ["users"],
   summary: "Start changing the email address: a code goes to the new address, a notice to the current one",
+  description:
+    "Answers 202 whether or not the new address has an account: a free address gets the code, a taken one a notice instead, so the answer tells nothing about other accounts.",
   security: bearerSecurity,
-  middleware: [requireBearer()] as const,
+  // The password check counts like a login's: same rate limit, same failure counters.
+  middleware: [rateLimit("password"), requireBearer()] as const,
   request: { body: jsonBody(EmailChange) },
   responses: {
-    202: json(Accepted, "Code sent to the new address."),
+    202: json(Accepted, "Accepted; the new address gets a code (or, if it has an account, a notice)."),
     403: problem("`invalid_password`."),
-    409: problem("`email_taken` (the address cannot be used) or `email_unchanged`."),
-    429: problem("`too_many_requests`: a code was sent less than a minute ago."),
+    409: problem("`email_unchanged`: that is already the address."),
+    429: problem("`too_many_requests`: a code was sent less than a minute ago; `account_locked` or `rate_limited`."),
     ...signedInProblems,
     ...inputProblems,
   },
@@ -90,6 +110,7 @@ const confirmEmailRoute = createRoute({
   responses: {
     200: json(UserOut, "The user with the new address."),
     409: problem("`email_taken`: someone took the address meanwhile."),
+    429: problem("`too_many_attempts`: too many wrong codes today (Retry-After)."),
     ...signedInProblems,
     ...inputProblems,
     400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
@@ -109,20 +130,20 @@ for (const route of [updateMeRoute, { ...updateMeRoute, method: "put" as const, 
 }
 
 userRoutes.openapi(deleteMeRoute, async (c) => {
-  await deleteCurrentUser(c.get("deps"), c.get("caller"), c.req.valid("json").password);
+  await deleteCurrentUser(c.get("deps"), c.get("caller"), c.req.valid("json").password, clientInfo(c));
   return c.body(null, 204);
 });
 
 userRoutes.openapi(changePasswordRoute, async (c) => {
   const body = c.req.valid("json");
-  await changeOwnPassword(c.get("deps"), c.get("caller"), { currentPassword: body.current_password, newPassword: body.new_password });
+  await changeOwnPassword(c.get("deps"), c.get("caller"), { currentPassword: body.current_password, newPassword: body.new_password }, clientInfo(c));
   return c.body(null, 204);
 });
 
 userRoutes.openapi(changeEmailRoute, async (c) => {
   const body = c.req.valid("json");
-  await requestEmailChange(c.get("deps"), c.get("caller"), { newEmail: body.new_email, password: body.password });
-  return c.json({ status: "accepted" as const, detail: "A code is on its way to the new address." }, 202);
+  await requestEmailChange(c.get("deps"), c.get("caller"), { newEmail: body.new_email, password: body.password }, clientInfo(c));
+  return c.json({ status: "accepted" as const, detail: "If the new address can be used, a code is on its way to it." }, 202);
 });
 
 userRoutes.openapi(confirmEmailRoute, async (c) => {

@@ -19,12 +19,18 @@ export const Password = z
   .refine((s) => codePoints(s) <= 128, "Must be at most 128 characters.")
   .openapi({ minLength: 8, maxLength: 128, format: "password", example: "correct horse battery" });
 
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const noControlCharacters = [(s: string) => !CONTROL_CHARACTERS.test(s), "Must not contain control characters."] as const;
+
+/** Free text from a query string: a NUL or other control character is bad input, not something to search for. */
+export const QueryText = (max: number) => z.string().max(max).refine(...noControlCharacters);
+
 export const FullName = z
   .string()
   .trim()
   .min(1, "Must not be empty; send null to clear it.")
   .max(100)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Must not contain control characters.")
+  .refine(...noControlCharacters)
   .nullable()
   .openapi({ example: "Ada Lovelace" });
 

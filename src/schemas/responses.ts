@@ -18,7 +18,9 @@ export const TokenResponse = z
     access_token: z.string(),
     token_type: z.literal("bearer"),
     expires_in: z.number().int().openapi({ description: "Seconds until the access token expires." }),
-    refresh_token: z.string(),
+    refresh_token: z.string().optional().openapi({
+      description: "`<session id>.<secret>`. Absent when /auth/refresh used the HttpOnly cookie: the new token is then in the cookie only.",
+    }),
     refresh_expires_in: z.number().int(),
     user: UserOut,
   })

@@ -33,13 +33,18 @@ export async function signAccessToken(keys: KeySet, claims: AccessClaims, settin
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Verifies signature, algorithm (pinned: `alg: none` and HS256-with-the-public-key are refused before
- * any key is touched), issuer, audience and expiry against the injected clock.
- */
+/** Clocks of the machines that issue and check tokens may differ by this much. */
+export const CLOCK_SKEW_SECONDS = 30;
+
 // One cache per key set: a new signing configuration starts with nothing verified.
 const verified = new WeakMap<KeySet, VerifiedTokenCache<AccessClaims>>();
 
+/**
+ * Verifies signature, algorithm (pinned: `alg: none` and HS256-with-the-public-key are refused before
+ * any key is touched), issuer, audience and age against the injected clock: a token is good from its
+ * `iat` (not one issued in the future, beyond the skew) for the configured TTL, whatever its `exp` says,
+ * so a token minted with a far-future `exp` (a leaked key's, or an old configuration's) does not live on.
+ */
 export async function verifyAccessToken(keys: KeySet, token: string, settings: TokenSettings, now: Date): Promise<AccessClaims> {
   let cache = verified.get(keys);
   if (!cache) verified.set(keys, (cache = new VerifiedTokenCache()));
@@ -48,11 +53,11 @@ export async function verifyAccessToken(keys: KeySet, token: string, settings: T
   const known = cache.get(token, scope, nowSeconds);
   if (known) return known;
   const claims = await verifyWithJose(keys, token, settings, now);
-  cache.set(token, scope, claims.claims, claims.exp);
+  cache.set(token, scope, claims.claims, claims.notBefore, claims.exp);
   return claims.claims;
 }
 
-async function verifyWithJose(keys: KeySet, token: string, settings: TokenSettings, now: Date): Promise<{ claims: AccessClaims; exp: number }> {
+async function verifyWithJose(keys: KeySet, token: string, settings: TokenSettings, now: Date): Promise<{ claims: AccessClaims; notBefore: number; exp: number }> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -69,11 +74,15 @@ async function verifyWithJose(keys: KeySet, token: string, settings: TokenSettin
         requiredClaims: ["sub", "sid", "exp", "iat"],
       },
     );
-    const { sub, sid, role, exp } = payload;
+    const { sub, sid, role, exp, iat } = payload;
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    if (iat! > nowSeconds + CLOCK_SKEW_SECONDS) throw invalidToken("The access token was issued in the future.");
+    if (nowSeconds >= iat! + settings.ttlSeconds) throw invalidToken("The access token has expired.");
     if (typeof sub !== "string" || !UUID.test(sub) || typeof sid !== "string" || !UUID.test(sid) || (role !== "user" && role !== "admin")) {
       throw invalidToken();
     }
-    return { claims: { sub, sid, role }, exp: exp! };
+    // Remembered only while both limits hold.
+    return { claims: { sub, sid, role }, notBefore: iat! - CLOCK_SKEW_SECONDS, exp: Math.min(exp!, iat! + settings.ttlSeconds) };
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw invalidToken("The access token has expired.");
     if (err instanceof errors.JOSEError || err instanceof TypeError) throw invalidToken();

@@ -1,5 +1,6 @@
 import { constantTimeEqual } from "./constant-time";
 import { fromBase64, toBase64, utf8 } from "./encoding";
+import { keyedBytes } from "./hmac";
 import { randomBytes } from "./random";
 import { timed } from "../timing";
 import { scrypt as rawScrypt, type ScryptParams, type ScryptImpl } from "./scrypt";
@@ -18,11 +19,19 @@ const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+
 /** Passwords are compared after NFKC so the same text typed on different keyboards matches. */
 export const normalizePassword = (password: string): string => password.normalize("NFKC");
 
-export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS): Promise<string> {
-  const salt = randomBytes(SALT_LENGTH);
+export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS, salt = randomBytes(SALT_LENGTH)): Promise<string> {
   const key = await scrypt(utf8(normalizePassword(password)), salt, params, KEY_LENGTH);
   return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${toBase64(salt)}$${toBase64(key)}`;
 }
+
+/**
+ * The salt of an unverified registration's password hash: derived from the address under TOKEN_SECRET
+ * instead of drawn at random, so verification can hash the password it is given and compare it with the
+ * registration's in the same statement that activates the account, without reading the row first. Still
+ * unique per address and unknowable without the secret.
+ */
+export const registrationSalt = (tokenSecret: string, email: string): Uint8Array =>
+  keyedBytes(tokenSecret, "registration-salt", email).subarray(0, SALT_LENGTH);
 
 export interface PasswordCheck {
   ok: boolean;

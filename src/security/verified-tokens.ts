@@ -6,7 +6,7 @@
  * differ). Revocation is unaffected: routes read the session from the database on every request.
  */
 export class VerifiedTokenCache<Claims> {
-  private readonly entries = new Map<string, { claims: Claims; exp: number; scope: string }>();
+  private readonly entries = new Map<string, { claims: Claims; notBefore: number; exp: number; scope: string }>();
 
   constructor(private readonly maxEntries = 5000) {}
 
@@ -17,12 +17,13 @@ export class VerifiedTokenCache<Claims> {
       this.entries.delete(token);
       return undefined;
     }
-    return entry.scope === scope ? entry.claims : undefined;
+    return entry.scope === scope && entry.notBefore <= nowSeconds ? entry.claims : undefined;
   }
 
-  set(token: string, scope: string, claims: Claims, exp: number): void {
+  /** Good from `notBefore` until `exp` (seconds), for tokens checked against `scope`. */
+  set(token: string, scope: string, claims: Claims, notBefore: number, exp: number): void {
     // Bounded: the oldest entry (Map keeps insertion order) makes room.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, { claims, exp, scope });
+    this.entries.set(token, { claims, notBefore, exp, scope });
   }
 }

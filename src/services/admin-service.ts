@@ -5,20 +5,33 @@ import type { Role, UserRecord } from "../repositories/user-record";
 import type { ProfileChanges } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
 import { fromBase64, toBase64Url, utf8 } from "../security/encoding";
-import { callerSession, conflictFor } from "./caller";
+import { callerSession, conflictFor, lastAdmin } from "./caller";
 
 const adminsOnly = () => new AppError(403, "forbidden", "Only an admin can do this.");
 // Not 403: to anyone but the user and admins, other accounts simply do not exist.
 const noSuchUser = () => new AppError(404, "user_not_found", "No such user.");
-const lastAdmin = () => new AppError(409, "last_admin", "This is the last admin; make someone else admin first.");
 
 // Cursors are opaque to clients: base64url of the page key, validated when read back.
 const encodeCursor = (key: PageKey) => toBase64Url(utf8(JSON.stringify([key.createdAt, key.id])));
 
+// created_at as Postgres prints it: "2026-11-22 13:01:26.237123+00".
+const POSTGRES_TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?[+-](0\d|1[0-5])(?::[0-5]\d)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A real moment, not just the right shape: "2024-99-99 99:99:99+00" would make Postgres fail the query. */
+function isTimestamp(text: string): boolean {
+  const m = POSTGRES_TIMESTAMPTZ.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+}
+
 function decodeCursor(cursor: string): PageKey {
   try {
-    const [createdAt, id] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
-    if (typeof createdAt === "string" && /^\d{4}-\d\d-\d\d [\d:.]+[+-]\d\d(:\d\d)?$/.test(createdAt) && typeof id === "string" && /^[0-9a-f-]{36}$/.test(id)) {
+    const [createdAt, id, ...rest] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
+    if (rest.length === 0 && typeof createdAt === "string" && isTimestamp(createdAt) && typeof id === "string" && UUID.test(id)) {
       return { createdAt, id };
     }
   } catch {
@@ -32,6 +45,9 @@ export async function listUsers(
   caller: AccessClaims,
   query: { limit: number; cursor?: string; q?: string },
 ): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
+  // The token's role first: nobody else's input reaches a query only admins may run. (A role change
+  // revokes the user's sessions, so a live session's token states its role; the query checks it again.)
+  if (caller.role !== "admin") throw adminsOnly();
   const page = await listUsersPage(deps.db, {
     ...callerSession(deps, caller),
     limit: query.limit,

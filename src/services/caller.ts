@@ -9,10 +9,14 @@ export const callerSession = (deps: Deps, caller: AccessClaims) => ({ userId: ca
 // Says the address cannot be used, never whose it is.
 export const emailTaken = () => new AppError(409, "email_taken", "That email address cannot be used. Choose another.");
 
+export const usernameTaken = () => new AppError(409, "username_taken", "This username is taken.");
+
 /** A statement failed on a unique index the user can do something about: say which, as a 409. */
 export function conflictFor(err: unknown): AppError | null {
   const constraint = violatedUniqueConstraint(err);
   if (constraint === "users_email_key") return emailTaken();
-  if (constraint === "users_username_key") return new AppError(409, "username_taken", "This username is taken.");
+  if (constraint === "users_username_key") return usernameTaken();
   return null;
 }
+
+export const lastAdmin = () => new AppError(409, "last_admin", "This is the last admin; make someone else admin first.");

@@ -1,7 +1,9 @@
 import type { Deps } from "../context";
 import { AppError } from "../errors";
-import type { CodeFailure } from "../repositories/code-sql";
+import type { CodeFailure, GuessBudget } from "../repositories/code-sql";
 import { CODE_TTL_SECONDS, generateCode, hashCode, type CodePurpose } from "../security/one-time-code";
+import { subjectOf } from "../security/subjects";
+import { CODE_GUESS_LIMIT } from "./guessing-limits";
 
 /** Codes by mail are limited per address and purpose, so no endpoint can flood an inbox. */
 export const CODE_MIN_INTERVAL_SECONDS = 60;
@@ -27,14 +29,27 @@ export function prepareCode(deps: Deps, purpose: CodePurpose, subject: string): 
   };
 }
 
+/** The guess budget of an address (verification, reset) or of a user (email change). */
+export const guessBudget = (deps: Deps, kind: "address" | "user", value: string): GuessBudget => ({
+  subject: subjectOf(deps.config.tokenSecret, kind, value),
+  ...CODE_GUESS_LIMIT,
+});
+
 /** The one wording of every code failure, whatever the code was for. */
-export function codeError(failure: CodeFailure): AppError {
-  switch (failure) {
+export function codeError(failure: CodeFailure, now: Date): AppError {
+  switch (failure.kind) {
     case "expired":
       return new AppError(400, "code_expired", "This code has expired. Request a new one.");
     case "exhausted":
       return new AppError(400, "invalid_code", "Too many wrong attempts for this code. Request a new one.");
     case "invalid":
       return new AppError(400, "invalid_code", "The code is not valid.");
+    case "budget_spent": {
+      const seconds = Math.max(1, Math.ceil((failure.retryAt.getTime() - now.getTime()) / 1000));
+      const wait = seconds > 90 * 60 ? `${Math.ceil(seconds / 3600)} hours` : `${Math.ceil(seconds / 60)} minutes`;
+      return new AppError(429, "too_many_attempts", `Too many wrong codes for this address. Try again in ${wait}.`, {
+        headers: { "Retry-After": String(seconds) },
+      });
+    }
   }
 }

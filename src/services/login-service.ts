@@ -1,49 +1,35 @@
 import type { ClientInfo, Deps } from "../context";
 import { AppError } from "../errors";
-import { findLoginCandidate, recordFailedLogin, recordSuccessfulLogin, type LockoutPolicy } from "../repositories/user-repository";
-import { hashPassword, spendDummyPasswordCheck, verifyPassword } from "../security/password";
+import { findLoginCandidate, recordSuccessfulLogin } from "../repositories/user-repository";
+import { hashPassword } from "../security/password";
+import { subjectOf } from "../security/subjects";
+import { checkPassword } from "./password-check";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 const invalidCredentials = () => new AppError(401, "invalid_credentials", "The email or password is not correct.");
 
-/** Five wrong passwords in a row lock the account for 30 s, doubling with each further one, up to 15 min. */
-export const LOCKOUT: LockoutPolicy = { threshold: 5, baseSeconds: 30, maxSeconds: 15 * 60 };
-
-function accountLocked(until: Date, now: Date): AppError {
-  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new AppError(429, "account_locked", `Too many failed sign-ins. Try again in ${seconds} seconds, or reset your password.`, {
-    headers: { "Retry-After": String(seconds) },
-  });
-}
-
 /**
- * Two round trips: read the account, check the password in the worker, then one statement that
- * records the outcome (and opens the session on success). An unknown email and a locked account
- * spend the same hashing work as a wrong password, so timing reveals neither.
+ * Two round trips: read the account and its locks, check the password in the worker, then one statement
+ * that records the outcome (and opens the session on success). An unknown address is read, hashed,
+ * counted and locked exactly like a known one.
  */
 export async function login(deps: Deps, input: { email: string; password: string }, client: ClientInfo): Promise<IssuedTokens> {
-  const candidate = await findLoginCandidate(deps.db, input.email);
-  if (!candidate) {
-    await spendDummyPasswordCheck(input.password);
-    throw invalidCredentials();
-  }
-  const now = deps.clock.now();
-  const check = await verifyPassword(input.password, candidate.passwordHash);
-  // Checked after hashing, and whatever the result: a locked account costs the same time and says
-  // nothing about whether this password was right.
-  if (candidate.lockedUntil && candidate.lockedUntil > now) throw accountLocked(candidate.lockedUntil, now);
-  if (!check.ok) {
-    await recordFailedLogin(deps.db, candidate.id, now, LOCKOUT);
-    throw invalidCredentials();
-  }
+  const target = await findLoginCandidate(deps.db, {
+    email: input.email,
+    addressSubject: subjectOf(deps.config.tokenSecret, "address", input.email),
+    network: client.network,
+  });
+  const check = await checkPassword(deps, target, input.password, client.network, invalidCredentials);
+  const candidate = target.user!;
   if (deps.config.requireEmailVerification && !candidate.emailVerifiedAt) {
     throw new AppError(403, "email_not_verified", "Verify your email address first; we sent you a code.");
   }
   const prepared = prepareSession(deps, client);
   const user = await recordSuccessfulLogin(deps.db, {
     userId: candidate.id,
+    network: client.network,
     rehashedPassword: check.needsRehash ? await hashPassword(input.password) : null,
-    now,
+    now: deps.clock.now(),
     session: prepared.session,
   });
   // The account was deleted between the two statements.

@@ -1,11 +1,10 @@
-import type { Deps } from "../context";
+import type { ClientInfo, Deps } from "../context";
 import { sessionEnded } from "../errors";
 import type { UserRecord } from "../repositories/user-record";
 import { deleteUserBySession, findUserBySession, updateProfile, type ProfileChanges } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
-import { callerSession, conflictFor } from "./caller";
+import { callerSession, conflictFor, lastAdmin } from "./caller";
 import { reauthenticate } from "./reauthenticate";
-
 
 export async function getCurrentUser(deps: Deps, caller: AccessClaims): Promise<UserRecord> {
   const user = await findUserBySession(deps.db, callerSession(deps, caller));
@@ -23,8 +22,10 @@ export async function updateCurrentUser(deps: Deps, caller: AccessClaims, change
   }
 }
 
-/** Two round trips: re-authenticate, then delete (sessions and codes cascade). */
-export async function deleteCurrentUser(deps: Deps, caller: AccessClaims, password: string): Promise<void> {
-  await reauthenticate(deps, caller, password);
-  if (!(await deleteUserBySession(deps.db, callerSession(deps, caller)))) throw sessionEnded();
+/** Two round trips: re-authenticate, then delete (sessions and codes cascade), never the last admin. */
+export async function deleteCurrentUser(deps: Deps, caller: AccessClaims, password: string, client: ClientInfo): Promise<void> {
+  await reauthenticate(deps, caller, password, client);
+  const outcome = await deleteUserBySession(deps.db, callerSession(deps, caller));
+  if (outcome === "signed_out") throw sessionEnded();
+  if (outcome === "last_admin") throw lastAdmin();
 }

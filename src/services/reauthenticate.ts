@@ -1,18 +1,21 @@
-import type { Deps } from "../context";
+import type { ClientInfo, Deps } from "../context";
 import { AppError, sessionEnded } from "../errors";
 import type { UserWithPassword } from "../repositories/user-record";
-import { findUserWithPasswordBySession } from "../repositories/user-repository";
+import { findReauthenticationTarget } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
-import { verifyPassword } from "../security/password";
 import { callerSession } from "./caller";
+import { checkPassword } from "./password-check";
+
+const invalidPassword = () => new AppError(403, "invalid_password", "The password is not correct.");
 
 /**
- * For sensitive changes a valid access token is not enough: the caller's session must be live and
- * the current password given again, so a stolen token alone cannot take the account over.
+ * For sensitive changes a valid access token is not enough: the caller's session must be live and the
+ * current password given again, checked and counted exactly like a login, so a stolen token does not
+ * buy unlimited guesses.
  */
-export async function reauthenticate(deps: Deps, caller: AccessClaims, password: string): Promise<UserWithPassword> {
-  const user = await findUserWithPasswordBySession(deps.db, callerSession(deps, caller));
-  if (!user) throw sessionEnded();
-  if (!(await verifyPassword(password, user.passwordHash)).ok) throw new AppError(403, "invalid_password", "The password is not correct.");
-  return user;
+export async function reauthenticate(deps: Deps, caller: AccessClaims, password: string, client: ClientInfo): Promise<UserWithPassword> {
+  const target = await findReauthenticationTarget(deps.db, { ...callerSession(deps, caller), network: client.network });
+  if (!target) throw sessionEnded();
+  await checkPassword(deps, target, password, client.network, invalidPassword);
+  return target.user!;
 }

@@ -8,9 +8,10 @@ import {
 } from "../repositories/registration-repository";
 import type { UserRecord } from "../repositories/user-record";
 import { CODE_MAX_ATTEMPTS, hashCode } from "../security/one-time-code";
-import { hashPassword } from "../security/password";
-import { conflictFor } from "./caller";
-import { CODE_MIN_INTERVAL_SECONDS, CODE_TTL_MINUTES, codeError, prepareCode } from "./codes";
+import { CURRENT_PARAMS, hashPassword, registrationSalt } from "../security/password";
+import { isAdminEmail } from "./admin-emails";
+import { conflictFor, usernameTaken } from "./caller";
+import { CODE_MIN_INTERVAL_SECONDS, CODE_TTL_MINUTES, codeError, guessBudget, prepareCode } from "./codes";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 export interface Registration {
@@ -22,48 +23,73 @@ export interface Registration {
 
 export type RegistrationResult = { kind: "created"; user: UserRecord } | { kind: "pending" };
 
-const isAdminEmail = (deps: Deps, email: string) => deps.config.adminEmails.includes(email);
+/** An unverified registration's hash: salted by the address, so verification can compare without a read. */
+const registrationHash = (deps: Deps, email: string, password: string) =>
+  hashPassword(password, CURRENT_PARAMS, registrationSalt(deps.config.tokenSecret, email));
 
 /**
- * With verification on, the answer is the same whatever the address's state (202): new and unverified
- * addresses get a code bound to this registration's password, a verified one gets a notice instead.
- * The password is hashed before the one statement that writes, so registration is one round trip.
+ * With verification on, the answer is the same whatever the address's state (202): a new or unverified
+ * address gets a code (at most one a minute), a verified one a notice instead. Only a username another
+ * account already has is refused, and that answer does not depend on the address either. Nothing the
+ * registration stores can reach the account without the mailbox: see consumeVerificationCode. The password
+ * is hashed before the one statement that writes, so registration is one round trip.
  */
 export async function register(deps: Deps, input: Registration): Promise<RegistrationResult> {
   const now = deps.clock.now();
-  const passwordHash = await hashPassword(input.password);
-  const account = { email: input.email, passwordHash, fullName: input.fullName, username: input.username, now };
   try {
     if (!deps.config.requireEmailVerification) {
-      const role = isAdminEmail(deps, input.email) ? "admin" : "user";
-      return { kind: "created", user: await insertVerifiedUser(deps.db, { ...account, role }) };
+      const passwordHash = await hashPassword(input.password);
+      const user = await insertVerifiedUser(deps.db, { email: input.email, passwordHash, fullName: input.fullName, username: input.username, now });
+      return { kind: "created", user };
     }
+    const passwordHash = await registrationHash(deps, input.email, input.password);
     const { code, codeHash, codeExpiresAt } = prepareCode(deps, "verify_email", input.email);
-    const outcome = await upsertPendingRegistration(deps.db, { ...account, codeHash, codeExpiresAt });
-    sendMailLater(
-      deps,
-      outcome.kind,
-      outcome.kind === "code_issued"
-        ? verificationCodeMail(input.email, code, deps.config.appUrl, CODE_TTL_MINUTES)
-        : alreadyRegisteredMail(input.email, deps.config.appUrl),
-    );
+    const outcome = await upsertPendingRegistration(deps.db, {
+      email: input.email,
+      passwordHash,
+      fullName: input.fullName,
+      username: input.username,
+      now,
+      codeHash,
+      codeExpiresAt,
+      minIntervalSeconds: CODE_MIN_INTERVAL_SECONDS,
+    });
+    if (outcome.kind === "username_taken") throw usernameTaken();
+    if (outcome.kind === "code_issued") {
+      sendMailLater(deps, "verification_code", verificationCodeMail(input.email, code, deps.config.appUrl, CODE_TTL_MINUTES));
+    } else if (outcome.kind === "already_verified") {
+      sendMailLater(deps, "already_registered", alreadyRegisteredMail(input.email, deps.config.appUrl));
+    }
     return { kind: "pending" };
   } catch (err) {
     throw conflictFor(err) ?? err;
   }
 }
 
-export async function verifyEmail(deps: Deps, input: { email: string; code: string }, client: ClientInfo): Promise<IssuedTokens> {
+/**
+ * The code proves the mailbox; the password given with it becomes the account's, whichever registration
+ * sent the code. One round trip after hashing.
+ */
+export async function verifyEmail(deps: Deps, input: { email: string; code: string; password: string }, client: ClientInfo): Promise<IssuedTokens> {
   const prepared = prepareSession(deps, client);
-  const outcome = await consumeVerificationCode(deps.db, {
-    email: input.email,
-    codeHash: hashCode(deps.config.tokenSecret, "verify_email", input.email, input.code),
-    maxAttempts: CODE_MAX_ATTEMPTS,
-    grantAdmin: isAdminEmail(deps, input.email),
-    now: deps.clock.now(),
-    session: prepared.session,
-  });
-  if (outcome.kind !== "verified") throw codeError(outcome.kind);
+  const now = deps.clock.now();
+  let outcome;
+  try {
+    outcome = await consumeVerificationCode(deps.db, {
+      email: input.email,
+      codeHash: hashCode(deps.config.tokenSecret, "verify_email", input.email, input.code),
+      passwordHash: await registrationHash(deps, input.email, input.password),
+      maxAttempts: CODE_MAX_ATTEMPTS,
+      budget: guessBudget(deps, "address", input.email),
+      grantAdmin: isAdminEmail(deps, input.email),
+      now,
+      session: prepared.session,
+    });
+  } catch (err) {
+    // The wished-for username was taken by someone else in the very same moment; the code stays unused.
+    throw conflictFor(err) ?? err;
+  }
+  if (outcome.kind !== "verified") throw codeError(outcome, now);
   return issueTokens(deps, outcome.user, grantOf(prepared));
 }
 

@@ -9,21 +9,22 @@ import {
   type SessionRecord,
 } from "../repositories/session-repository";
 import type { AccessClaims } from "../security/access-token";
-import { formatRefreshToken, hashRefreshSecret, parseRefreshToken, successorOf } from "../security/refresh-token";
+import { formatRefreshToken, hashRefreshSecret, openRefreshToken, successorOf } from "../security/refresh-token";
 import { callerSession } from "./caller";
 import { issueTokens, type IssuedTokens } from "./session-tokens";
 
 const invalidRefresh = () => new AppError(401, "invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
 
 /**
- * Rotates a refresh token in one round trip. The successor is derived from the presented token with
- * an HMAC, so a parent presented again inside the reuse window (two tabs refreshing at once) gets
- * the very same child without any token being stored in plaintext.
+ * Rotates a refresh token in one round trip; a token this service did not issue costs none. The
+ * successor is derived from the presented token with an HMAC, so a parent presented again inside the
+ * reuse window (two tabs refreshing at once) gets the very same child without any token being stored in
+ * plaintext; any other superseded token revokes the session.
  */
 export async function refreshSession(deps: Deps, presented: string): Promise<IssuedTokens> {
-  const parent = parseRefreshToken(presented);
-  if (!parent) throw invalidRefresh();
   const { tokenSecret, refreshTtl, refreshReuseWindow } = deps.config;
+  const parent = openRefreshToken(tokenSecret, presented);
+  if (!parent) throw invalidRefresh();
   const child = successorOf(tokenSecret, parent);
   const now = deps.clock.now();
   const outcome = await rotateRefreshToken(deps.db, {
@@ -40,8 +41,6 @@ export async function refreshSession(deps: Deps, presented: string): Promise<Iss
   if (outcome.kind === "invalid") throw invalidRefresh();
   return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt });
 }
-
-
 
 export async function logout(deps: Deps, caller: AccessClaims): Promise<void> {
   if (!(await revokeSession(deps.db, callerSession(deps, caller)))) throw sessionEnded();

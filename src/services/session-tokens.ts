@@ -23,7 +23,7 @@ export interface PreparedSession {
  */
 export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession {
   const now = deps.clock.now();
-  const token = newRefreshToken(crypto.randomUUID());
+  const token = newRefreshToken(deps.config.tokenSecret, crypto.randomUUID());
   const absoluteExpiresAt = new Date(now.getTime() + deps.config.sessionMaxAge * 1000);
   const slidingExpiresAt = new Date(now.getTime() + deps.config.refreshTtl * 1000);
   return {

@@ -2,7 +2,7 @@
 // with focus moved there.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fill, newPage, PASSWORD, readCodeFromCatcher, registerAndVerify, setDatabaseAvailable, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
+import { APP_URL, fill, newPage, PASSWORD, readCodeFromCatcher, registerAndVerify, setDatabaseAvailable, signIn, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
 
 const browser = useBrowser();
 
@@ -154,6 +154,48 @@ describe("error messages a person can meet", () => {
     await page.goto("/account");
     await page.waitForURL("**/login?next=%2Faccount");
     expect(errors).toEqual([]);
+  });
+
+  it("a crafted ?next= that leaves the site (a backslash, a scheme, two slashes) lands on the profile instead", async () => {
+    for (const next of ["/%5Cevil.example/x", "//evil.example/x", "https%3A%2F%2Fevil.example%2F"]) {
+      const { page, errors } = await newPage(browser());
+      await page.goto(`/login?next=${next}`);
+      await fill(page, "Email", email);
+      await fill(page, "Password", PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL("**/account");
+      expect(new URL(page.url()).origin).toBe(new URL(APP_URL).origin);
+      await page.locator("dl.details", { hasText: email }).waitFor();
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+    // A path inside the app is still honoured.
+    const { page } = await newPage(browser());
+    await page.goto(`/login?next=${encodeURIComponent("/account/sessions")}`);
+    await fill(page, "Email", email);
+    await fill(page, "Password", PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/account/sessions");
+  });
+
+  it("the code page opened on its own asks for the password, and the one given there is the account's", async () => {
+    const pending = uniqueEmail("elsewhere");
+    const registering = await newPage(browser());
+    await registering.page.goto("/register");
+    await fill(registering.page, "Email", pending);
+    await fill(registering.page, "Password", "registered password 1");
+    await registering.page.getByRole("button", { name: "Create account" }).click();
+    await registering.page.waitForURL(/\/verify/);
+    // The person opens the code page somewhere else (another device, a reload): no password came along.
+    const { page } = await newPage(browser());
+    await page.goto(`/verify?email=${encodeURIComponent(pending)}`);
+    await fill(page, "6-digit code", await readCodeFromCatcher(page.context(), pending));
+    await page.getByRole("button", { name: "Verify", exact: true }).click();
+    expect((await fieldError(page, "Password")).message).toMatch(/at least 8|required/i);
+    await fill(page, "Password", "chosen at verification");
+    await page.getByRole("button", { name: "Verify", exact: true }).click();
+    await page.waitForURL("**/account");
+    await signIn((await newPage(browser())).page, pending, "chosen at verification");
   });
 
   it("works by keyboard alone", async () => {

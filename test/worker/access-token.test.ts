@@ -92,6 +92,21 @@ describe("access tokens on GET /users/me", () => {
     await expectProblem(await worker("GET", "/users/me", { token }), 401, "invalid_token");
   });
 
+  it("rejects a token older than ACCESS_TOKEN_TTL whatever its exp says, and one issued in the future", async () => {
+    const { token } = await createVerifiedUser();
+    const claims = claimsOf(token);
+    const now = Math.floor(Date.now() / 1000);
+    // Signed with our own key: only the times are wrong.
+    const yearLong = await sign({ ...claims, iat: now, exp: now + 365 * 24 * 3600 });
+    expect((await me(yearLong)).status).toBe(200);
+    const later = workerWith(fixedClock(new Date((now + 31 * 60) * 1000)));
+    await expectProblem(await later("GET", "/users/me", { token: yearLong }), 401, "invalid_token");
+    await expectProblem(await me(await sign({ ...claims, iat: now - 31 * 60, exp: now + 3600 })), 401, "invalid_token");
+    await expectProblem(await me(await sign({ ...claims, iat: now + 3600, exp: now + 3600 + 1800 })), 401, "invalid_token");
+    // A little clock skew between machines is fine.
+    expect((await me(await sign({ ...claims, iat: now + 5, exp: now + 5 + 1800 }))).status).toBe(200);
+  });
+
   it("accepts tokens from an older key listed in JWT_PUBLIC_KEYS and publishes both keys", async () => {
     const { token } = await createVerifiedUser();
     const next = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;

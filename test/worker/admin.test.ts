@@ -89,6 +89,44 @@ describe("GET /users (admin)", () => {
     const forged = await expectProblem(await call("GET", "/users?cursor=bm90LWEtY3Vyc29y", { token: admin.token }), 422);
     expect(forged.errors![0]!.loc).toEqual(["query", "cursor"]);
   });
+
+  it("answers a cursor naming an impossible moment with 422, not 500", async () => {
+    const admin = await createAdmin();
+    const cursorOf = (createdAt: string) => btoa(JSON.stringify([createdAt, crypto.randomUUID()])).replace(/=+$/, "");
+    for (const createdAt of ["2024-99-99 99:99:99+00", "2024-02-30 10:00:00+00", "2024-01-01 24:00:00+00", "2024-01-01 10:00:00+99"]) {
+      const bad = await expectProblem(await call("GET", `/users?cursor=${cursorOf(createdAt)}`, { token: admin.token }), 422);
+      expect(bad.errors![0]!.loc).toEqual(["query", "cursor"]);
+    }
+    expect((await call("GET", `/users?cursor=${cursorOf("2024-01-01 10:00:00.123456+00")}`, { token: admin.token })).status).toBe(200);
+  });
+
+  it("answers control characters in a query parameter with 422, and never searches for a non-admin", async () => {
+    const admin = await createAdmin();
+    const nul = await expectProblem(await call("GET", "/users?q=%00", { token: admin.token }), 422);
+    expect(nul.errors![0]!.loc).toEqual(["query", "q"]);
+    await expectProblem(await call("GET", "/users?q=a%1Fb", { token: admin.token }), 422);
+    const { token } = await createVerifiedUser();
+    await expectProblem(await call("GET", "/users?q=%00", { token }), 422);
+    const { result, trips } = await roundTrips(() => call("GET", "/users?q=anything", { token }));
+    await expectProblem(result, 403, "forbidden");
+    expect(trips).toBe(0);
+  });
+});
+
+describe("role changes", () => {
+  it("revoke every session of the user, so no token stating the old role lives on", async () => {
+    const admin = await createAdmin();
+    const other = await createAdmin();
+    const refreshable = await signIn(other.email);
+    expect(await (await call("PATCH", `/users/${other.id}`, { token: admin.token, body: { role: "user" } })).json()).toMatchObject({ role: "user" });
+    await expectProblem(await call("GET", "/users/me", { token: other.token }), 401, "invalid_token");
+    await expectProblem(await call("POST", "/auth/refresh", { body: { refresh_token: refreshable.refreshToken } }), 401, "invalid_token");
+    const again = await signIn(other.email);
+    expect(again.tokens.user.role).toBe("user");
+    // A change of name alone leaves sessions alone.
+    expect((await call("PATCH", `/users/${other.id}`, { token: admin.token, body: { full_name: "Just a user" } })).status).toBe(200);
+    expect((await call("GET", "/users/me", { token: again.token })).status).toBe(200);
+  });
 });
 
 describe("admin changes to users", () => {
@@ -129,5 +167,26 @@ describe("admin changes to users", () => {
       await expectProblem(res, 409, "last_admin");
       expect(await countRows("select count(*) from users where role = 'admin'")).toBe(1);
     }
+  });
+
+  it("DELETE /users/me refuses the last admin too", async () => {
+    const admin = await createAdmin();
+    await dbQuery("update users set role = 'user' where role = 'admin' and id <> $1", [admin.id]);
+    await expectProblem(await call("DELETE", "/users/me", { token: admin.token, body: { password: PASSWORD } }), 409, "last_admin");
+    expect((await call("GET", "/users/me", { token: admin.token })).status).toBe(200);
+  });
+
+  it("of two admins deleting themselves at once, exactly one goes", async () => {
+    const a = await createAdmin();
+    const b = await createAdmin();
+    await dbQuery("update users set role = 'user' where role = 'admin' and id <> all($1::uuid[])", [`{${a.id},${b.id}}`]);
+    // Both statements queue behind a lock on the admin rows, then run against each other.
+    // (Long enough to cover both password checks, which come first.)
+    const held = dbBatch([{ query: "select 1 from users where role = 'admin' for update" }, { query: "select pg_sleep(0.6)" }]);
+    await new Promise((r) => setTimeout(r, 50));
+    const answers = await Promise.all([a, b].map((admin) => call("DELETE", "/users/me", { token: admin.token, body: { password: PASSWORD } })));
+    await held;
+    expect(answers.map((r) => r.status).sort()).toEqual([204, 409]);
+    expect(await countRows("select count(*) from users where role = 'admin'")).toBe(1);
   });
 });

@@ -50,11 +50,34 @@ describe("changing the email address", () => {
     expect(changed!.subject).toMatch(/was changed/i);
   });
 
-  it("refuses a taken address without saying whose it is, and wants the password", async () => {
+  it("answers a taken address exactly like a free one: the owner of the taken address gets a notice, no code", async () => {
     const { email: taken } = await createVerifiedUser();
+    const asker = await createVerifiedUser();
+    const other = await createVerifiedUser();
+    const free = uniqueEmail("free");
+    const answers = await Promise.all(
+      [
+        [asker.token, taken],
+        [other.token, free],
+      ].map(async ([token, newEmail]) => {
+        const res = await call("POST", "/users/me/email", { token, body: { new_email: newEmail, password: PASSWORD } });
+        return `${res.status} ${res.headers.get("content-type")} ${await res.text()}`;
+      }),
+    );
+    expect(answers[0]).toMatch(/^202 /);
+    expect(answers[1]).toBe(answers[0]);
+    const [notice] = await mailsTo(taken, 2);
+    expect(notice!.subject).toMatch(/move an account to your email address/i);
+    expect(notice!.text).not.toMatch(/\b\d{6}\b/);
+    expect((await mailsTo(free))[0]!.text).toMatch(/\b\d{6}\b/);
+    // Asking again within the minute is refused alike for both.
+    for (const [token, newEmail] of [[asker.token, taken], [other.token, free]]) {
+      await expectProblem(await call("POST", "/users/me/email", { token, body: { new_email: newEmail, password: PASSWORD } }), 429, "too_many_requests");
+    }
+  });
+
+  it("wants the password, and a new address", async () => {
     const { token, email } = await createVerifiedUser();
-    const refusal = await expectProblem(await call("POST", "/users/me/email", { token, body: { new_email: taken, password: PASSWORD } }), 409, "email_taken");
-    expect(refusal.detail).not.toContain(taken);
     await expectProblem(await call("POST", "/users/me/email", { token, body: { new_email: uniqueEmail(), password: "wrong password" } }), 403, "invalid_password");
     await expectProblem(await call("POST", "/users/me/email", { token, body: { new_email: email, password: PASSWORD } }), 409, "email_unchanged");
   });

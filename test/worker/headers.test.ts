@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock";
-import { call, createVerifiedUser, PASSWORD, workerWith } from "./helpers";
+import { call, codeFromMail, createVerifiedUser, PASSWORD, uniqueEmail, workerWith } from "./helpers";
 
 describe("security headers", () => {
   it.each([
@@ -25,6 +25,31 @@ describe("security headers", () => {
       expect(csp).toMatch(/script-src 'self'(;|$)/);
       expect(csp).toContain("frame-ancestors 'none'");
     }
+  });
+});
+
+describe("Cache-Control", () => {
+  it("says no-store on every answer that carries a token or personal data, and on their errors", async () => {
+    const { email, token, refreshToken } = await createVerifiedUser();
+    const pending = uniqueEmail("fresh");
+    await call("POST", "/auth/register", { body: { email: pending, password: PASSWORD } });
+    const answers: [string, Response][] = [
+      ["verify", await call("POST", "/auth/verify", { body: { email: pending, code: await codeFromMail(pending), password: PASSWORD } })],
+      ["login", await call("POST", "/auth/login", { body: { email, password: PASSWORD } })],
+      ["users/login", await call("POST", "/users/login", { body: { email, password: PASSWORD } })],
+      ["refresh", await call("POST", "/auth/refresh", { body: { refresh_token: refreshToken } })],
+      ["me", await call("GET", "/users/me", { token })],
+      ["sessions", await call("GET", "/sessions", { token })],
+      ["users", await call("GET", "/users", { token })],
+      ["wrong password", await call("POST", "/auth/login", { body: { email, password: "wrong password" } })],
+      ["no token", await call("GET", "/users/me")],
+    ];
+    for (const [name, res] of answers) expect(`${name} ${res.headers.get("cache-control")}`).toBe(`${name} no-store`);
+    expect(answers[0]![1].status).toBe(200);
+  });
+
+  it("leaves public answers cacheable", async () => {
+    expect((await call("GET", "/.well-known/jwks.json")).headers.get("cache-control")).toMatch(/public/);
   });
 });
 

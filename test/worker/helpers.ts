@@ -102,7 +102,7 @@ export async function createVerifiedUser(
   const reg = await via("POST", "/auth/register", { body: { ...overrides, email, password } });
   expect(reg.status).toBe(202);
   const code = await codeFromMail(email);
-  const res = await via("POST", "/auth/verify", { body: { email, code } });
+  const res = await via("POST", "/auth/verify", { body: { email, code, password } });
   expect(res.status).toBe(200);
   const tokens = (await res.json()) as TokenBody;
   return { email, password, tokens, token: tokens.access_token, refreshToken: tokens.refresh_token };

@@ -36,13 +36,20 @@ describe("POST /auth/login", () => {
     expect({ ...unknown, instance: undefined }).toEqual({ ...wrong, instance: undefined });
   });
 
-  it("counts failed attempts on the account and resets them on success", async () => {
-    const { email } = await createVerifiedUser();
-    await login(email, "wrong password 1");
-    await login(email, "wrong password 2");
-    expect(await countRows("select failed_login_count from users where email = $1", [email])).toBe(2);
-    expect((await login(email, PASSWORD)).status).toBe(200);
-    expect(await countRows("select failed_login_count from users where email = $1", [email])).toBe(0);
+  it("counts failures per network and across networks; a success forgets only its own network's", async () => {
+    const { email, tokens } = await createVerifiedUser();
+    const from = (ip: string) => ({ "cf-connecting-ip": ip });
+    await call("POST", "/auth/login", { body: { email, password: "wrong password 1" }, headers: from("192.0.2.91") });
+    await call("POST", "/auth/login", { body: { email, password: "wrong password 2" }, headers: from("192.0.2.91") });
+    await call("POST", "/auth/login", { body: { email, password: "wrong password 3" }, headers: from("192.0.2.92") });
+    const failures = (network: string) =>
+      countRows("select coalesce(sum(failures), 0) from login_failures where subject = $1 and network = $2", [tokens.user.id, network]);
+    expect(await failures("192.0.2.91")).toBe(2);
+    expect(await failures("192.0.2.92")).toBe(1);
+    expect(await failures("*")).toBe(3);
+    expect((await call("POST", "/auth/login", { body: { email, password: PASSWORD }, headers: from("192.0.2.91") })).status).toBe(200);
+    expect(await failures("192.0.2.91")).toBe(0);
+    expect(await failures("192.0.2.92")).toBe(1);
   });
 
   it("checks the password against NFKC-normalised text", async () => {

@@ -12,7 +12,7 @@ describe("logs", () => {
     const email = uniqueEmail("logs");
     await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
     const code = await codeFromMail(email);
-    const tokens = (await (await call("POST", "/auth/verify", { body: { email, code } })).json()) as TokenBody;
+    const tokens = (await (await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } })).json()) as TokenBody;
     await call("POST", "/auth/login", { body: { email, password: "wrong password here" } });
     await call("POST", "/auth/refresh", { body: { refresh_token: tokens.refresh_token } });
     await call("GET", "/users/me", { token: tokens.access_token, headers: { "x-request-id": "trace-logs-0001" } });

@@ -67,4 +67,13 @@ describe("POST /auth/token (RFC 6749)", () => {
     const json = await call("POST", "/auth/token", { body: { grant_type: "password", username: "a@b.test", password: "x" } });
     await expectOAuthError(json, "invalid_request");
   });
+
+  it("answers a body too large in RFC 6749's shape too, uncached", async () => {
+    const res = await form(`grant_type=password&username=a%40b.test&password=${"x".repeat(20_000)}`);
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("pragma")).toBe("no-cache");
+    expect(await res.json()).toMatchObject({ error: "invalid_request", error_description: expect.any(String) });
+  });
 });

@@ -62,7 +62,7 @@ describe("forgot and reset password", () => {
     await forgot(email);
     const resetCode = await codeFromMail(email, 2);
     expect((await reset({ email, code: resetCode, new_password: NEW_PASSWORD })).status).toBe(204);
-    await expectProblem(await call("POST", "/auth/verify", { body: { email, code: registrationCode } }), 400, "invalid_code");
+    await expectProblem(await call("POST", "/auth/verify", { body: { email, code: registrationCode, password: "attacker password 9" } }), 400, "invalid_code");
     await expectProblem(await login(email, "attacker password 9"), 401, "invalid_credentials");
     const ok = await login(email, NEW_PASSWORD);
     expect(ok.status).toBe(200);

@@ -27,4 +27,17 @@ describe("the scheduled pruning job", () => {
     await runCron(new Date(Date.now() + 8 * 24 * 3600 * 1000));
     expect(await sessionsOf(tokens.user.id)).toBe(0);
   });
+
+  it("forgets guessing counters a day after their last failure", async () => {
+    const { email, tokens } = await createVerifiedUser();
+    await call("POST", "/auth/login", { body: { email, password: "wrong password" } });
+    await call("POST", "/auth/verify", { body: { email: "nobody-prune@example.test", code: "123456", password: "whatever password" } });
+    const counters = async () =>
+      (await countRows("select count(*) from login_failures where subject = $1", [tokens.user.id])) + (await countRows("select count(*) from code_failures"));
+    expect(await counters()).toBeGreaterThanOrEqual(3);
+    await runCron(new Date(Date.now() + 12 * 3600 * 1000));
+    expect(await countRows("select count(*) from login_failures where subject = $1", [tokens.user.id])).toBe(2);
+    await runCron(new Date(Date.now() + 25 * 3600 * 1000));
+    expect(await counters()).toBe(0);
+  });
 });

@@ -28,18 +28,39 @@ describe("concurrent requests", () => {
     expect(await countRows("select count(*) from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(1);
   });
 
-  it("20 simultaneous wrong codes count exactly 5 tries, after which the right code is refused", async () => {
+  it("victim and attacker registering one address at the same moment: the mailbox owner's verification decides, in either order", async () => {
+    for (let round = 0; round < 3; round++) {
+      const email = uniqueEmail("race-takeover");
+      const answers = await Promise.all([
+        call("POST", "/auth/register", { body: { email, password: "victim passphrase 1", full_name: "Victim" } }),
+        call("POST", "/auth/register", { body: { email, password: "attacker passphrase 1", full_name: "Mallory" } }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([202, 202]);
+      const verified = await call("POST", "/auth/verify", { body: { email, code: await codeFromMail(email), password: "victim passphrase 1" } });
+      expect(verified.status).toBe(200);
+      expect(((await verified.json()) as { user: { full_name: string | null } }).user.full_name).not.toBe("Mallory");
+      expect((await call("POST", "/auth/login", { body: { email, password: "attacker passphrase 1" } })).status).toBe(401);
+      expect((await call("POST", "/auth/login", { body: { email, password: "victim passphrase 1" } })).status).toBe(200);
+    }
+  });
+
+  it("20 simultaneous wrong codes: 5 counted tries at the code, 10 against the address's daily budget, each answer saying which", async () => {
     const email = uniqueEmail("race-code");
     await call("POST", "/auth/register", { body: { email, password: PASSWORD } });
     const code = await codeFromMail(email);
     const wrong = String((Number(code) + 7) % 1_000_000).padStart(6, "0");
     const held = holdCodeRow(email);
     await settle();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/auth/verify", { body: { email, code: wrong } })));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/auth/verify", { body: { email, code: wrong, password: PASSWORD } })));
     await held;
-    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(400));
-    expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(5);
-    expect((await call("POST", "/auth/verify", { body: { email, code } })).status).toBe(400);
+    const said = await Promise.all(answers.map(async (r) => `${r.status} ${((await r.json()) as { detail: string }).detail}`));
+    const count = (pattern: RegExp) => said.filter((s) => pattern.test(s)).length;
+    // Each try sees the code as it is after the tries before it, however they raced.
+    expect(count(/^400 The code is not valid/)).toBe(5);
+    expect(count(/^400 Too many wrong attempts for this code/)).toBe(5);
+    expect(count(/^429 Too many wrong codes for this address/)).toBe(10);
+    expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(6);
+    expect((await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } })).status).toBe(429);
   });
 
   it("the same correct code submitted 10 times at once verifies exactly once", async () => {
@@ -48,7 +69,7 @@ describe("concurrent requests", () => {
     const code = await codeFromMail(email);
     const held = holdCodeRow(email);
     await settle();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/auth/verify", { body: { email, code } })));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } })));
     await held;
     expect(answers.filter((r) => r.status === 200).length).toBe(1);
     expect(await countRows("select count(*) from sessions s join users u on u.id = s.user_id where u.email = $1", [email])).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock";
-import { call, createVerifiedUser, dbBatch, expectProblem, roundTrips, signIn, workerWith, type TokenBody } from "./helpers";
+import { call, countRows, createVerifiedUser, dbBatch, expectProblem, roundTrips, signIn, workerWith, type TokenBody } from "./helpers";
 
 const refresh = (refresh_token: string, via = call) => via("POST", "/auth/refresh", { body: { refresh_token } });
 const tokensOf = async (res: Response) => {
@@ -43,6 +43,51 @@ describe("POST /auth/refresh", () => {
     await expectProblem(await refresh(parent, worker), 401, "refresh_token_reused");
     await expectProblem(await refresh(child.refresh_token, worker), 401, "invalid_token");
     await expectProblem(await worker("GET", "/users/me", { token: child.access_token }), 401, "invalid_token");
+  });
+
+  it("revokes the session when any older generation comes back, even one rotated twice since, even inside the window", async () => {
+    const clock = fixedClock("2026-11-22T11:00:00Z");
+    const worker = workerWith(clock);
+    const { email } = await createVerifiedUser();
+    const { refreshToken: first } = await signIn(email, undefined, worker);
+    const second = await tokensOf(await refresh(first, worker));
+    clock.advance(11_000);
+    const third = await tokensOf(await refresh(second.refresh_token, worker));
+    clock.advance(1_000);
+    // A thief who refreshed twice is caught the moment the owner's old token shows up.
+    await expectProblem(await refresh(first, worker), 401, "refresh_token_reused");
+    await expectProblem(await refresh(third.refresh_token, worker), 401, "invalid_token");
+    await expectProblem(await worker("GET", "/users/me", { token: third.access_token }), 401, "invalid_token");
+  });
+
+  it("answers a made-up token for a real session with invalid_token, without revoking it or asking the database", async () => {
+    const { refreshToken } = await createVerifiedUser();
+    const sessionId = refreshToken.split(".")[0]!;
+    const forged = `${sessionId}.${"B".repeat(42)}A`;
+    const { result, trips } = await roundTrips(() => refresh(forged));
+    await expectProblem(result, 401, "invalid_token");
+    expect(trips).toBe(0);
+    expect((await refresh(refreshToken)).status).toBe(200);
+  });
+
+  it("concurrent refreshes with the current token and a two-generations-old one end with the session revoked", async () => {
+    const { refreshToken: first } = await createVerifiedUser();
+    const second = await tokensOf(await refresh(first));
+    const current = (await tokensOf(await refresh(second.refresh_token))).refresh_token;
+    const held = dbBatch([
+      { query: "update sessions set last_used_at = last_used_at where id = $1", params: [first.split(".")[0]] },
+      { query: "select pg_sleep(0.3)" },
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => refresh(i % 2 ? current : first)));
+    await held;
+    const reused = await Promise.all(answers.filter((r) => r.status === 401).map((r) => r.json() as Promise<{ code: string }>));
+    expect(reused.some((p) => p.code === "refresh_token_reused")).toBe(true);
+    // Whatever order they ran in, nothing handed out survives.
+    for (const ok of answers.filter((r) => r.status === 200)) {
+      await expectProblem(await refresh(((await ok.json()) as TokenBody).refresh_token), 401, "invalid_token");
+    }
+    expect(await countRows("select count(*) from sessions where id = $1 and revoked_at is not null", [first.split(".")[0]])).toBe(1);
   });
 
   it("20 concurrent refreshes with one token: one successor for all, never two live children", async () => {
@@ -115,12 +160,16 @@ describe("the refresh cookie (browser mode)", () => {
     expect(decodeURIComponent(cookieValue(res)!)).toBe(body.refresh_token);
   });
 
-  it("is accepted by /auth/refresh when the body has no token, and rotated", async () => {
+  it("is accepted by /auth/refresh when the body has no token, rotated, and never repeated in the body", async () => {
     const { refreshToken } = await createVerifiedUser();
     const res = await call("POST", "/auth/refresh", { headers: { cookie: `__Secure-refresh_token=${refreshToken}`, origin: "https://accounts.test" } });
     const body = await tokensOf(res);
-    expect(decodeURIComponent(cookieValue(res)!)).toBe(body.refresh_token);
-    expect(body.refresh_token).not.toBe(refreshToken);
+    // A script in the page may read the body; the HttpOnly cookie is where the token lives.
+    expect(body).not.toHaveProperty("refresh_token");
+    expect(body.access_token).toBeTruthy();
+    const successor = decodeURIComponent(cookieValue(res)!);
+    expect(successor).not.toBe(refreshToken);
+    expect((await refresh(successor)).status).toBe(200);
   });
 
   it("is refused from another site", async () => {

@@ -40,12 +40,14 @@ const endpoints: { method: string; path: string; auth?: boolean; valid: Record<s
   {
     method: "POST",
     path: "/auth/verify",
-    valid: { email: "valid@example.test", code: "123456" },
+    valid: { email: "valid@example.test", code: "123456", password: PASSWORD },
     cases: [
-      { name: "code too short", body: { email: "a@example.test", code: "12345" }, status: 422, loc: "body.code" },
-      { name: "code with letters", body: { email: "a@example.test", code: "12a456" }, status: 422, loc: "body.code" },
-      { name: "code as number", body: { email: "a@example.test", code: 123456 }, status: 422, loc: "body.code" },
-      { name: "missing email", body: { code: "123456" }, status: 422, loc: "body.email" },
+      { name: "code too short", body: { email: "a@example.test", code: "12345", password: PASSWORD }, status: 422, loc: "body.code" },
+      { name: "code with letters", body: { email: "a@example.test", code: "12a456", password: PASSWORD }, status: 422, loc: "body.code" },
+      { name: "code as number", body: { email: "a@example.test", code: 123456, password: PASSWORD }, status: 422, loc: "body.code" },
+      { name: "missing email", body: { code: "123456", password: PASSWORD }, status: 422, loc: "body.email" },
+      { name: "missing password", body: { email: "a@example.test", code: "123456" }, status: 422, loc: "body.password" },
+      { name: "short password", body: { email: "a@example.test", code: "123456", password: "short" }, status: 422, loc: "body.password" },
     ],
   },
   {

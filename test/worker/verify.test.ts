@@ -13,7 +13,7 @@ const wrongCodeFor = (code: string) => String((Number(code) + 1) % 1_000_000).pa
 describe("POST /auth/verify", () => {
   it("verifies, opens a session and returns tokens in one round trip", async () => {
     const { email, code } = await registered();
-    const { result: res, trips } = await roundTrips(() => call("POST", "/auth/verify", { body: { email, code } }));
+    const { result: res, trips } = await roundTrips(() => call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } }));
     expect(res.status).toBe(200);
     expect(trips).toBe(1);
     const body = (await res.json()) as TokenBody;
@@ -28,25 +28,26 @@ describe("POST /auth/verify", () => {
 
   it("refuses a used code", async () => {
     const { email, code } = await registered();
-    expect((await call("POST", "/auth/verify", { body: { email, code } })).status).toBe(200);
-    await expectProblem(await call("POST", "/auth/verify", { body: { email, code } }), 400, "invalid_code");
+    expect((await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } })).status).toBe(200);
+    await expectProblem(await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } }), 400, "invalid_code");
   });
 
   it("refuses a wrong code and an unknown address alike", async () => {
     const { email, code } = await registered();
-    const wrong = await expectProblem(await call("POST", "/auth/verify", { body: { email, code: wrongCodeFor(code) } }), 400, "invalid_code");
-    const unknown = await expectProblem(await call("POST", "/auth/verify", { body: { email: uniqueEmail("nobody"), code } }), 400, "invalid_code");
+    const wrong = await expectProblem(await call("POST", "/auth/verify", { body: { email, code: wrongCodeFor(code), password: PASSWORD } }), 400, "invalid_code");
+    const unknown = await expectProblem(await call("POST", "/auth/verify", { body: { email: uniqueEmail("nobody"), code, password: PASSWORD } }), 400, "invalid_code");
     expect(unknown.detail).toBe(wrong.detail);
   });
 
   it("counts attempts: after 5 wrong codes even the right one is refused", async () => {
     const { email, code } = await registered();
     for (let i = 0; i < 5; i++) {
-      await expectProblem(await call("POST", "/auth/verify", { body: { email, code: wrongCodeFor(code) } }), 400, "invalid_code");
+      await expectProblem(await call("POST", "/auth/verify", { body: { email, code: wrongCodeFor(code), password: PASSWORD } }), 400, "invalid_code");
     }
-    const sixth = await expectProblem(await call("POST", "/auth/verify", { body: { email, code } }), 400, "invalid_code");
+    const sixth = await expectProblem(await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } }), 400, "invalid_code");
     expect(sixth.detail).toMatch(/too many/i);
-    expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(5);
+    // Five tries, and the one refused past the cap.
+    expect(await countRows("select attempts from one_time_codes c join users u on u.id = c.user_id where u.email = $1", [email])).toBe(6);
   });
 });
 
@@ -61,7 +62,7 @@ describe("verification codes and time", () => {
     expect((await send("/auth/register", { email, password: PASSWORD })).status).toBe(202);
     const code = await codeFromMail(email);
     clock.advance(15 * 60 * 1000 + 1000);
-    await expectProblem(await send("/auth/verify", { email, code }), 400, "code_expired");
+    await expectProblem(await send("/auth/verify", { email, code, password: PASSWORD }), 400, "code_expired");
   });
 
   it("accepts a code just inside 15 minutes", async () => {
@@ -70,7 +71,7 @@ describe("verification codes and time", () => {
     await send("/auth/register", { email, password: PASSWORD });
     const code = await codeFromMail(email);
     clock.advance(14 * 60 * 1000);
-    expect((await send("/auth/verify", { email, code })).status).toBe(200);
+    expect((await send("/auth/verify", { email, code, password: PASSWORD })).status).toBe(200);
   });
 
   it("resend answers 202 whatever the address, voids the old code, and mails at most once a minute", async () => {
@@ -90,8 +91,8 @@ describe("verification codes and time", () => {
     const messages = await mailsTo(email, 2);
     expect(messages.length).toBe(2);
     const second = await codeFromMail(email, 2);
-    if (second !== first) await expectProblem(await send("/auth/verify", { email, code: first }), 400, "invalid_code");
-    expect((await send("/auth/verify", { email, code: second })).status).toBe(200);
+    if (second !== first) await expectProblem(await send("/auth/verify", { email, code: first, password: PASSWORD }), 400, "invalid_code");
+    expect((await send("/auth/verify", { email, code: second, password: PASSWORD })).status).toBe(200);
   });
 
   it("grants admin at verification to an address in ADMIN_EMAILS", async () => {
@@ -99,7 +100,7 @@ describe("verification codes and time", () => {
     const email = uniqueEmail("boss");
     const adminWorker = workerWith(clock, { ...env, ADMIN_EMAILS: `other@example.test,${email.toUpperCase()}` });
     await send("/auth/register", { email, password: PASSWORD }, adminWorker);
-    const res = await send("/auth/verify", { email, code: await codeFromMail(email) }, adminWorker);
+    const res = await send("/auth/verify", { email, code: await codeFromMail(email), password: PASSWORD }, adminWorker);
     expect(((await res.json()) as TokenBody).user.role).toBe("admin");
   });
 });

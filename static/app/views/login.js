@@ -1,11 +1,24 @@
 import { request } from "../api.js";
 import { h, pageTitle } from "../dom.js";
 import { form, inputs } from "../forms.js";
+import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
 import { startSession } from "../session.js";
 
-// Only paths inside this app: a crafted ?next= must not send anyone to another site.
-const safeNext = (next) => (next && next.startsWith("/") && !next.startsWith("//") ? next : "/account");
+/**
+ * Where to go after signing in: ?next= only when it resolves, as a URL, to this very origin (so
+ * "//evil.example", "/\evil.example" and "https://evil.example" all fall back to the profile).
+ */
+function safeNext(next) {
+  if (!next) return "/account";
+  try {
+    const url = new URL(next, location.origin);
+    if (url.origin === location.origin) return url.pathname + url.search + url.hash;
+  } catch {
+    // Not a URL at all.
+  }
+  return "/account";
+}
 
 export function loginPage({ title, params }) {
   const unverified = h("p", { class: "notice", hidden: true });
@@ -19,6 +32,8 @@ export function loginPage({ title, params }) {
         startSession(await request("POST", "/auth/login", { body: { email, password } }));
       } catch (err) {
         if (err.code === "email_not_verified") {
+          // The password just typed is the one to activate the account with, so the code page need not ask again.
+          handOverPassword(email, password);
           unverified.replaceChildren(
             "Your address is not verified yet. ",
             h("a", { href: `/verify?email=${encodeURIComponent(email)}` }, "Enter the code we emailed you"),

@@ -1,6 +1,7 @@
 import { request } from "../api.js";
 import { h, pageTitle } from "../dom.js";
 import { field, form, inputs } from "../forms.js";
+import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
 
 export function registerPage({ title }) {
@@ -29,6 +30,7 @@ export function registerPage({ title }) {
       if (result?.user) {
         navigate(`/login?email=${encodeURIComponent(email)}`, { notice: "Your account is ready. Sign in." });
       } else {
+        handOverPassword(email, password);
         navigate(`/verify?email=${encodeURIComponent(email)}`, {
           notice: `We sent a 6-digit code to ${email}. Enter it below to finish.`,
         });
