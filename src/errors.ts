@@ -1,3 +1,5 @@
+import { problemSpec, type ProblemCode } from "./domain/problems";
+
 /** A field-level validation problem, in the shape FastAPI-style clients already parse. */
 export interface FieldError {
   loc: (string | number)[];
@@ -5,27 +7,36 @@ export interface FieldError {
   type: string;
 }
 
+export interface ProblemExtras {
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+}
+
 /**
- * The one error type services throw. It carries what the client needs (status, a stable machine
- * `code`, a sentence for people) and nothing from inside (no SQL, no stack).
+ * The one error type services throw: a code from the catalogue (domain/problems.ts), which fixes the
+ * HTTP status, and a sentence for people (the catalogue's, unless a more precise one is given). Nothing
+ * from inside (no SQL, no stack).
  */
 export class AppError extends Error {
+  readonly status: number;
+  readonly detail: string;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly code: ProblemCode,
+    detail?: string,
+    readonly extra: ProblemExtras = {},
   ) {
-    super(detail);
+    const spec = problemSpec(code);
+    super(detail ?? spec.detail);
     this.name = "AppError";
+    this.status = spec.status;
+    this.detail = detail ?? spec.detail;
   }
 }
 
-export const invalidToken = (detail = "The access token is missing, invalid or expired.") =>
-  new AppError(401, "invalid_token", detail, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+export const invalidToken = (detail?: string) => new AppError("invalid_token", detail, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
 
-export const validationError = (errors: FieldError[], detail = "The request has invalid fields.") =>
-  new AppError(422, "validation_error", detail, { errors });
+export const validationError = (errors: FieldError[], detail?: string) => new AppError("validation_error", detail, { errors });
 
 /** Thrown when the Worker's configuration is missing or malformed; names the variable, never its value. */
 export class ConfigError extends Error {
@@ -37,3 +48,9 @@ export class ConfigError extends Error {
 
 /** The access token verified, but its session was revoked or its user deleted. */
 export const sessionEnded = () => invalidToken("This session has ended. Sign in again.");
+
+/** A wait (a lock, a budget) ending at `until`, as a Retry-After header; at least one second. */
+export function retryAfter(until: Date, now: Date): { seconds: number; headers: Record<string, string> } {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  return { seconds, headers: { "Retry-After": String(seconds) } };
+}

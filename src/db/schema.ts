@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { DEFAULT_ROLE, ROLES } from "../domain/roles";
 import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -16,7 +17,7 @@ export const users = pgTable(
     // verification only if the verifier kept the registration's password and the name is still free.
     pendingUsername: text("pending_username"),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    role: text("role", { enum: ROLES }).notNull().default(DEFAULT_ROLE),
     emailVerifiedAt: timestamptz("email_verified_at"),
     lastLoginAt: timestamptz("last_login_at"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
@@ -27,7 +28,7 @@ export const users = pgTable(
     // Usernames compare case-insensitively too, but keep the letter case the user chose.
     uniqueIndex("users_username_key").on(sql`lower(${t.username})`),
     check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
-    check("users_role_valid", sql`${t.role} in ('user', 'admin')`),
+    check("users_role_valid", sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(", "))})`),
   ],
 );
 

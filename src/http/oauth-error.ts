@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { problemSpec, type ProblemCode } from "../domain/problems";
 import type { AppEnv } from "./app-env";
 
 /** RFC 6749 §5.1: token responses, and their errors, must not be cached. */
@@ -7,15 +8,14 @@ export const OAUTH_NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" 
 export const OAUTH_ERROR_CODES = ["invalid_request", "invalid_grant", "unsupported_grant_type", "temporarily_unavailable", "server_error"] as const;
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
-// What the JSON API reports as its own error codes, the token endpoint reports as invalid_grant.
-const GRANT_FAILURES = new Set(["invalid_credentials", "email_not_verified", "account_locked", "invalid_token", "refresh_token_reused"]);
-
 /**
- * A problem (status and code) as the token endpoint states it: RFC 6749 §5.2's codes, status 400 for the
- * protocol's own errors; a body too large, a rate limit, an outage or a fault keep their status.
+ * A problem (status and code) as the token endpoint states it: RFC 6749 §5.2's codes (the catalogue
+ * names a failed grant's), status 400 for the protocol's own errors; a body too large, a rate limit, an
+ * outage or a fault keep their status.
  */
-export function toOAuthError(status: number, code: string): { status: number; error: OAuthErrorCode } {
-  if (GRANT_FAILURES.has(code)) return { status: 400, error: "invalid_grant" };
+export function toOAuthError(status: number, code: ProblemCode): { status: number; error: OAuthErrorCode } {
+  const { oauth } = problemSpec(code);
+  if (oauth) return { status: 400, error: oauth };
   if (status === 429 || status === 503) return { status, error: "temporarily_unavailable" };
   if (status >= 500) return { status, error: "server_error" };
   return { status: status === 413 ? 413 : 400, error: "invalid_request" };

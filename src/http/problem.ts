@@ -1,4 +1,5 @@
-import type { FieldError } from "../errors";
+import type { ProblemCode } from "../domain/problems";
+import type { AppError, FieldError } from "../errors";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -22,20 +23,16 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ProblemCode;
   instance?: string;
   errors?: FieldError[];
 }
 
 /** RFC 9457 problem details. `type` is a relative URI naming the machine code. */
-export function problemResponse(
-  status: number,
-  code: string,
-  detail: string,
-  extra: { errors?: FieldError[]; headers?: Record<string, string>; requestId?: string } = {},
-): Response {
+export function problemResponse(problem: AppError, requestId?: string): Response {
+  const { status, code, detail, extra } = problem;
   const body: Problem = { type: `/problems/${code}`, title: TITLES[status] ?? "Error", status, detail, code };
-  if (extra.requestId) body.instance = `urn:request:${extra.requestId}`;
+  if (requestId) body.instance = `urn:request:${requestId}`;
   if (extra.errors) body.errors = extra.errors;
   return new Response(JSON.stringify(body), {
     status,

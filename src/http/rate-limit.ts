@@ -36,9 +36,7 @@ export async function enforceRateLimit(c: Context<AppEnv>, operation: LimitedOpe
   if (!binding) return;
   const { success } = await binding.limit({ key: `${operation}|${clientInfo(c).network}` });
   if (!success) {
-    throw new AppError(429, "rate_limited", "Too many requests from your network. Wait a minute and try again.", {
-      headers: { "Retry-After": String(PERIOD_SECONDS) },
-    });
+    throw new AppError("rate_limited", undefined, { headers: { "Retry-After": String(PERIOD_SECONDS) } });
   }
 }
 

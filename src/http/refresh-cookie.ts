@@ -28,7 +28,7 @@ export function refreshTokenFromCookie(c: Context<AppEnv>): string | undefined {
   const origin = c.req.header("origin");
   const allowed = origin === undefined || origin === new URL(c.req.url).origin || c.get("deps").config.corsOrigins.includes(origin);
   if (!allowed || c.req.header("sec-fetch-site") === "cross-site") {
-    throw new AppError(403, "cross_site_request", "The refresh cookie can only be used from this site's own pages.");
+    throw new AppError("cross_site_request");
   }
   return token;
 }

@@ -3,7 +3,8 @@ import type { Database } from "../db/client";
 import type { ProfileChanges } from "./user-repository";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { sessionIsLive } from "./session-sql";
-import { toUserRecord, userColumns, type Role, type UserRecord } from "./user-record";
+import { ADMIN_ROLE, type Role } from "../domain/roles";
+import { toUserRecord, userColumns, type UserRecord } from "./user-record";
 
 export interface Viewer {
   userId: string;
@@ -13,7 +14,7 @@ export interface Viewer {
 
 /** `caller`: the viewer's role, present only while their session is live. Read in the same statement as the work. */
 const callerCte = (v: Viewer) => sql`caller AS (SELECT role FROM users WHERE id = ${v.userId}::uuid AND ${sessionIsLive(v.userId, v.sessionId, v.now)})`;
-const callerIsAdmin = sql`EXISTS (SELECT 1 FROM caller WHERE role = 'admin')`;
+const callerIsAdmin = sql`EXISTS (SELECT 1 FROM caller WHERE role = ${ADMIN_ROLE})`;
 
 export type CallerRole = Role | null;
 
@@ -106,7 +107,7 @@ export async function updateVisibleUser(
   if (!row.caller_role) return { kind: "signed_out" };
   if (!row.visible) return { kind: "not_found" };
   if (row.id) return { kind: "updated", user: toUserRecord(row) };
-  return changes.role !== undefined && row.caller_role !== "admin" ? { kind: "forbidden" } : { kind: "last_admin" };
+  return changes.role !== undefined && row.caller_role !== ADMIN_ROLE ? { kind: "forbidden" } : { kind: "last_admin" };
 }
 
 export type AdminDelete = { kind: "deleted" } | { kind: "signed_out" } | { kind: "forbidden" } | { kind: "not_found" } | { kind: "last_admin" };
@@ -124,7 +125,7 @@ export async function deleteUserAsAdmin(db: Database, v: Viewer & { targetId: st
            EXISTS (SELECT 1 FROM users WHERE id = ${v.targetId}::uuid) AS existed`);
   const row = result.rows[0]!;
   if (!row.caller_role) return { kind: "signed_out" };
-  if (row.caller_role !== "admin") return { kind: "forbidden" };
+  if (row.caller_role !== ADMIN_ROLE) return { kind: "forbidden" };
   if (row.deleted) return { kind: "deleted" };
   return row.existed ? { kind: "last_admin" } : { kind: "not_found" };
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { ADMIN_ROLE } from "../domain/roles";
 import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
 import { sessionIsLive } from "./session-sql";
@@ -47,7 +48,7 @@ export async function resetPasswordWithCode(
       UPDATE users u
       SET password_hash = ${r.passwordHash}, email_verified_at = COALESCE(u.email_verified_at, ${now}),
           full_name = CASE WHEN u.email_verified_at IS NULL THEN NULL ELSE u.full_name END, pending_username = NULL,
-          role = CASE WHEN ${r.grantAdmin}::boolean THEN 'admin' ELSE u.role END, updated_at = ${now}
+          role = CASE WHEN ${r.grantAdmin}::boolean THEN ${ADMIN_ROLE} ELSE u.role END, updated_at = ${now}
       FROM attempt a WHERE u.id = a.user_id AND a.ok
       RETURNING u.id
     ), revoked AS (
@@ -131,7 +132,7 @@ export async function confirmEmailChange(
     ${codeAttemptCtes(attempt)},
     changed AS (
       UPDATE users u SET email = a.new_email, email_verified_at = ${c.now}::timestamptz, updated_at = ${c.now}::timestamptz,
-        role = CASE WHEN a.new_email IN (SELECT jsonb_array_elements_text(${JSON.stringify(c.adminEmails)}::jsonb)) THEN 'admin' ELSE u.role END
+        role = CASE WHEN a.new_email IN (SELECT jsonb_array_elements_text(${JSON.stringify(c.adminEmails)}::jsonb)) THEN ${ADMIN_ROLE} ELSE u.role END
       FROM attempt a WHERE u.id = a.user_id AND a.ok
       RETURNING u.*
     )

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { ADMIN_ROLE } from "../domain/roles";
 import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
 import { insertSessionFromCte, type NewSession } from "./session-sql";
@@ -106,7 +107,7 @@ export async function consumeVerificationCode(
           username = CASE WHEN ${keepsRegistration} AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.username) = lower(u.pending_username))
                           THEN u.pending_username END,
           pending_username = NULL,
-          role = CASE WHEN ${v.grantAdmin}::boolean THEN 'admin' ELSE u.role END,
+          role = CASE WHEN ${v.grantAdmin}::boolean THEN ${ADMIN_ROLE} ELSE u.role END,
           updated_at = ${now}
       FROM attempt a
       WHERE u.id = a.user_id AND a.ok AND u.email_verified_at IS NULL

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-
-export type Role = "user" | "admin";
+import { DEFAULT_ROLE, isRole, type Role } from "../domain/roles";
 
 /** A user as services see it. The password hash is only present where a query asked for it. */
 export interface UserRecord {
@@ -35,7 +34,7 @@ export function toUserRecord(row: Row): UserRecord {
     email: String(row.email),
     fullName: (row.full_name as string | null) ?? null,
     username: (row.username as string | null) ?? null,
-    role: row.role === "admin" ? "admin" : "user",
+    role: isRole(row.role) ? row.role : DEFAULT_ROLE,
     emailVerifiedAt: toDateOrNull(row.email_verified_at),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),

@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { ROLES } from "../domain/roles";
 import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { FullName, QueryText, Username } from "../schemas/fields";
-import { bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
+import { bearerSecurity, INPUT_PROBLEMS, json, jsonBody, problemResponses, SIGNED_IN_PROBLEMS, UserOut } from "../schemas/responses";
 import { deleteUser, getUser, listUsers, updateUser } from "../services/admin-service";
 
 const ListQuery = z.object({
@@ -15,11 +16,12 @@ const ListQuery = z.object({
 const UserPage = z.object({ items: z.array(UserOut), next_cursor: z.string().nullable() }).openapi("UserPage");
 const UserId = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
 const UserUpdate = z
-  .strictObject({ full_name: FullName.optional(), username: Username.optional(), role: z.enum(["user", "admin"]).optional() })
+  .strictObject({ full_name: FullName.optional(), username: Username.optional(), role: z.enum(ROLES).optional() })
   .openapi("UserUpdate");
 
 const common = { tags: ["admin"], security: bearerSecurity, middleware: requireBearer() };
-const hidden = { 404: problem("`user_not_found`: no such user, or not yours to see."), 422: problem("The id is not a UUID.") };
+// Another user answers 404 to anyone but an admin: to them it does not exist. A malformed id is a 422.
+const ABOUT_A_USER = [...SIGNED_IN_PROBLEMS, "user_not_found", "validation_error"] as const;
 
 const listRoute = createRoute({
   ...common,
@@ -27,12 +29,7 @@ const listRoute = createRoute({
   path: "/users",
   summary: "List users (admin), oldest first, with an opaque cursor",
   request: { query: ListQuery },
-  responses: {
-    200: json(UserPage, "A page of users."),
-    403: problem("`forbidden`: not an admin (checked before anything else)."),
-    ...signedInProblems,
-    422: problem("Bad `limit`, `cursor` or `q` (a cursor this API did not return, control characters)."),
-  },
+  responses: { 200: json(UserPage, "A page of users."), ...problemResponses(...SIGNED_IN_PROBLEMS, "forbidden", "validation_error") },
 });
 
 const getRoute = createRoute({
@@ -41,7 +38,7 @@ const getRoute = createRoute({
   path: "/users/{id}",
   summary: "A user (yourself, or anyone for an admin)",
   request: { params: UserId },
-  responses: { 200: json(UserOut, "The user."), ...signedInProblems, ...hidden },
+  responses: { 200: json(UserOut, "The user."), ...problemResponses(...ABOUT_A_USER) },
 });
 
 const patchRoute = createRoute({
@@ -51,14 +48,7 @@ const patchRoute = createRoute({
   summary: "Change a user (yourself, or anyone for an admin; only admins set `role`)",
   description: "A changed role revokes every session of the user: tokens that state the old role cannot be refreshed.",
   request: { params: UserId, body: jsonBody(UserUpdate) },
-  responses: {
-    200: json(UserOut, "The updated user."),
-    403: problem("`forbidden`: only admins change roles."),
-    409: problem("`username_taken` or `last_admin`."),
-    ...signedInProblems,
-    ...inputProblems,
-    ...hidden,
-  },
+  responses: { 200: json(UserOut, "The updated user."), ...problemResponses(...ABOUT_A_USER, ...INPUT_PROBLEMS, "forbidden", "username_taken", "last_admin") },
 });
 
 const deleteRoute = createRoute({
@@ -67,13 +57,7 @@ const deleteRoute = createRoute({
   path: "/users/{id}",
   summary: "Delete a user (admin); their sessions and codes go too",
   request: { params: UserId },
-  responses: {
-    204: { description: "Deleted." },
-    403: problem("`forbidden`: not an admin."),
-    409: problem("`last_admin`: the last admin cannot be deleted."),
-    ...signedInProblems,
-    ...hidden,
-  },
+  responses: { 204: { description: "Deleted." }, ...problemResponses(...ABOUT_A_USER, "forbidden", "last_admin") },
 });
 
 export const adminUserRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

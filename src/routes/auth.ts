@@ -7,7 +7,7 @@ import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie } from "..
 import { toTokenResponse, toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { AppError } from "../errors";
-import { Accepted, bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, TokenResponse, UserOut } from "../schemas/responses";
+import { Accepted, bearerSecurity, INPUT_PROBLEMS, json, jsonBody, problemResponses, SIGNED_IN_PROBLEMS, TokenResponse, UserOut } from "../schemas/responses";
 import { Code, Email, FullName, Password, Username } from "../schemas/fields";
 import { login } from "../services/login-service";
 import { register, resendVerification, verifyEmail } from "../services/registration-service";
@@ -49,9 +49,7 @@ const registerRoute = createRoute({
   responses: {
     201: json(z.object({ user: UserOut }), "Created (verification off)."),
     202: json(Accepted, "Accepted; a code (or a notice for an existing account) was mailed."),
-    409: problem("`email_taken` (verification off) or `username_taken`."),
-    429: problem("`rate_limited`: too many requests from this network."),
-    ...inputProblems,
+    ...problemResponses(...INPUT_PROBLEMS, "email_taken", "username_taken", "rate_limited"),
   },
 });
 
@@ -64,10 +62,7 @@ const verifyRoute = createRoute({
   request: { body: jsonBody(VerifyIn) },
   responses: {
     200: json(TokenResponse, "Verified; a session was opened."),
-    ...inputProblems,
-    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
-    409: problem("`username_taken`: the registration's username was taken at this very moment; try again."),
-    429: problem("`too_many_attempts`: too many wrong codes for this address today (Retry-After), or `rate_limited`."),
+    ...problemResponses(...INPUT_PROBLEMS, "invalid_code", "code_expired", "username_taken", "too_many_attempts", "rate_limited"),
   },
 });
 
@@ -78,7 +73,7 @@ const resendRoute = createRoute({
   summary: "Mail a new verification code",
   middleware: [rateLimit("resendVerification")] as const,
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), 429: problem("`rate_limited`."), ...inputProblems },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), ...problemResponses(...INPUT_PROBLEMS, "rate_limited") },
 });
 
 const loginRoute = createRoute({
@@ -90,10 +85,7 @@ const loginRoute = createRoute({
   request: { body: jsonBody(LoginIn) },
   responses: {
     200: json(TokenResponse, "Signed in; a session was opened."),
-    401: problem("`invalid_credentials`."),
-    403: problem("`email_not_verified`."),
-    429: problem("`account_locked`: too many failed sign-ins for this address from this network, or from all (Retry-After); or `rate_limited`."),
-    ...inputProblems,
+    ...problemResponses(...INPUT_PROBLEMS, "invalid_credentials", "email_not_verified", "account_locked", "rate_limited"),
   },
 });
 
@@ -107,9 +99,7 @@ const refreshRoute = createRoute({
   request: { body: { required: false, content: { "application/json": { schema: RefreshIn } } } },
   responses: {
     200: json(TokenResponse, "A new access token and the successor refresh token (also set as the cookie)."),
-    401: problem("`invalid_token` (unknown, expired or revoked) or `refresh_token_reused` (the session is now revoked)."),
-    403: problem("`cross_site_request`: the cookie was sent from another site."),
-    ...inputProblems,
+    ...problemResponses(...INPUT_PROBLEMS, "invalid_token", "refresh_token_reused", "cross_site_request"),
   },
 });
 
@@ -121,7 +111,7 @@ const logoutRoute = createRoute({
   summary: "Sign out this session",
   security: bearerSecurity,
   middleware: [requireBearer()] as const,
-  responses: { 204: { description: "This session is revoked; its tokens stop working at once." }, ...signedInProblems },
+  responses: { 204: { description: "This session is revoked; its tokens stop working at once." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
 });
 
 const logoutAllRoute = createRoute({
@@ -131,7 +121,7 @@ const logoutAllRoute = createRoute({
   summary: "Sign out every session of this user",
   security: bearerSecurity,
   middleware: [requireBearer()] as const,
-  responses: { 204: { description: "Every session is revoked." }, ...signedInProblems },
+  responses: { 204: { description: "Every session is revoked." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
 });
 
 const forgotPasswordRoute = createRoute({
@@ -141,7 +131,7 @@ const forgotPasswordRoute = createRoute({
   summary: "Mail a password reset code",
   middleware: [rateLimit("forgotPassword")] as const,
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), 429: problem("`rate_limited`."), ...inputProblems },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), ...problemResponses(...INPUT_PROBLEMS, "rate_limited") },
 });
 
 const resetPasswordRoute = createRoute({
@@ -153,9 +143,7 @@ const resetPasswordRoute = createRoute({
   request: { body: jsonBody(ResetPasswordIn) },
   responses: {
     204: { description: "Password set; the address counts as verified; all sessions revoked." },
-    ...inputProblems,
-    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
-    429: problem("`too_many_attempts`: too many wrong codes for this address today (Retry-After), or `rate_limited`."),
+    ...problemResponses(...INPUT_PROBLEMS, "invalid_code", "code_expired", "too_many_attempts", "rate_limited"),
   },
 });
 
@@ -196,7 +184,7 @@ for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary:
 authRoutes.openapi(refreshRoute, async (c) => {
   const fromBody = c.req.valid("json").refresh_token;
   const presented = fromBody ?? refreshTokenFromCookie(c);
-  if (!presented) throw new AppError(401, "invalid_token", "Send a refresh_token, or the refresh cookie.");
+  if (!presented) throw new AppError("invalid_token", "Send a refresh_token, or the refresh cookie.");
   const tokens = await refreshSession(c.get("deps"), presented);
   setRefreshCookie(c, tokens);
   // A cookie's token stays out of reach of the page's scripts: the body does not repeat it.

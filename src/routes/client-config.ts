@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getConfig } from "../config";
+import { ROLES } from "../domain/roles";
 import type { AppEnv } from "../http/app-env";
 import { json } from "../schemas/responses";
 
@@ -7,6 +8,7 @@ const ClientConfig = z
   .object({
     require_email_verification: z.boolean().openapi({ description: "Whether a new account must enter an emailed code before it can sign in." }),
     mail_catcher_url: z.string().nullable().openapi({ description: "Local stacks only: where caught mail (and its codes) can be read. Null in production." }),
+    roles: z.array(z.enum(ROLES)).openapi({ description: "The roles an account can have (an admin may set `role` to one of them)." }),
   })
   .openapi("ClientConfig");
 
@@ -23,5 +25,5 @@ export const clientConfigRoutes = new OpenAPIHono<AppEnv>();
 clientConfigRoutes.openapi(clientConfigRoute, (c) => {
   const config = getConfig(c.env);
   c.header("Cache-Control", "no-cache");
-  return c.json({ require_email_verification: config.requireEmailVerification, mail_catcher_url: config.mailCatcherUrl ?? null }, 200);
+  return c.json({ require_email_verification: config.requireEmailVerification, mail_catcher_url: config.mailCatcherUrl ?? null, roles: [...ROLES] }, 200);
 });

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { getConfig } from "../config";
 import { getDatabase } from "../db/client";
 import type { AppEnv } from "../http/app-env";
-import { json, problem } from "../schemas/responses";
+import { json, problemResponses } from "../schemas/responses";
 import { VERSION } from "../version";
 
 const healthRoute = createRoute({
@@ -21,7 +21,7 @@ const dbHealthRoute = createRoute({
   summary: "Readiness: one round trip to the database",
   responses: {
     200: json(z.object({ status: z.literal("ok"), latency_ms: z.number() }).openapi("DatabaseHealth"), "The database answered."),
-    503: problem("`service_unavailable`: the database did not answer."),
+    ...problemResponses("service_unavailable"),
   },
 });
 

@@ -3,7 +3,7 @@ import type { AppEnv } from "../http/app-env";
 import { requireBearer } from "../http/auth";
 import { toSessionOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { bearerSecurity, json, problem, signedInProblems } from "../schemas/responses";
+import { bearerSecurity, json, problemResponses, SIGNED_IN_PROBLEMS } from "../schemas/responses";
 import { getSession, listSessions, revokeOneSession, revokeOtherSessions } from "../services/session-service";
 
 const SessionOut = z
@@ -25,14 +25,15 @@ const common = {
   security: bearerSecurity,
   middleware: requireBearer(),
 };
-const notFound = { 404: problem("`session_not_found`: no such live session of yours."), 422: problem("The id is not a UUID.") };
+// Another user's session answers like a missing one. A malformed id is a 422.
+const ABOUT_A_SESSION = [...SIGNED_IN_PROBLEMS, "session_not_found", "validation_error"] as const;
 
 const listRoute = createRoute({
   ...common,
   method: "get",
   path: "/sessions",
   summary: "The user's live sessions, newest first",
-  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's."), ...signedInProblems },
+  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's."), ...problemResponses(...SIGNED_IN_PROBLEMS) },
 });
 
 const getRoute = createRoute({
@@ -41,7 +42,7 @@ const getRoute = createRoute({
   path: "/sessions/{id}",
   summary: "One of the user's sessions",
   request: { params: SessionId },
-  responses: { 200: json(SessionOut, "The session."), ...signedInProblems, ...notFound },
+  responses: { 200: json(SessionOut, "The session."), ...problemResponses(...ABOUT_A_SESSION) },
 });
 
 const deleteRoute = createRoute({
@@ -50,7 +51,7 @@ const deleteRoute = createRoute({
   path: "/sessions/{id}",
   summary: "Revoke one of the user's sessions",
   request: { params: SessionId },
-  responses: { 204: { description: "Revoked; its tokens stop working at once." }, ...signedInProblems, ...notFound },
+  responses: { 204: { description: "Revoked; its tokens stop working at once." }, ...problemResponses(...ABOUT_A_SESSION) },
 });
 
 const deleteOthersRoute = createRoute({
@@ -58,7 +59,7 @@ const deleteOthersRoute = createRoute({
   method: "delete",
   path: "/sessions",
   summary: "Revoke every session but the current one",
-  responses: { 204: { description: "Revoked." }, ...signedInProblems },
+  responses: { 204: { description: "Revoked." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
 });
 
 export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -6,7 +6,7 @@ import { rateLimit } from "../http/rate-limit";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, Username } from "../schemas/fields";
-import { Accepted, bearerSecurity, inputProblems, json, jsonBody, problem, signedInProblems, UserOut } from "../schemas/responses";
+import { Accepted, bearerSecurity, INPUT_PROBLEMS, json, jsonBody, problemResponses, SIGNED_IN_PROBLEMS, UserOut } from "../schemas/responses";
 import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
 
@@ -19,6 +19,9 @@ const PasswordChange = z.strictObject({ current_password: CurrentPassword, new_p
 const EmailChange = z.strictObject({ new_email: Email, password: CurrentPassword }).openapi("EmailChange");
 const EmailChangeConfirmation = z.strictObject({ code: Code }).openapi("EmailChangeConfirmation");
 
+// The password check counts like a sign-in: the same lock, the same rate limit.
+const REAUTHENTICATION_PROBLEMS = ["invalid_password", "account_locked", "rate_limited"] as const;
+
 
 const getMeRoute = createRoute({
   method: "get",
@@ -27,7 +30,7 @@ const getMeRoute = createRoute({
   summary: "The signed-in user",
   security: bearerSecurity,
   middleware: [requireBearer()] as const,
-  responses: { 200: json(UserOut, "The user."), ...signedInProblems },
+  responses: { 200: json(UserOut, "The user."), ...problemResponses(...SIGNED_IN_PROBLEMS) },
 });
 
 const updateMeRoute = createRoute({
@@ -38,7 +41,7 @@ const updateMeRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireBearer()] as const,
   request: { body: jsonBody(ProfileUpdate) },
-  responses: { 200: json(UserOut, "The updated user."), 409: problem("`username_taken`."), ...signedInProblems, ...inputProblems },
+  responses: { 200: json(UserOut, "The updated user."), ...problemResponses(...SIGNED_IN_PROBLEMS, ...INPUT_PROBLEMS, "username_taken") },
 });
 
 const deleteMeRoute = createRoute({
@@ -52,11 +55,7 @@ const deleteMeRoute = createRoute({
   request: { body: jsonBody(PasswordConfirmation) },
   responses: {
     204: { description: "Deleted." },
-    403: problem("`invalid_password`."),
-    409: problem("`last_admin`: make someone else admin first."),
-    429: problem("`account_locked` (Retry-After) or `rate_limited`: password checks count like sign-ins."),
-    ...signedInProblems,
-    ...inputProblems,
+    ...problemResponses(...SIGNED_IN_PROBLEMS, ...INPUT_PROBLEMS, ...REAUTHENTICATION_PROBLEMS, "last_admin"),
   },
 });
 
@@ -71,10 +70,7 @@ const changePasswordRoute = createRoute({
   request: { body: jsonBody(PasswordChange) },
   responses: {
     204: { description: "Changed." },
-    403: problem("`invalid_password`: the current password is wrong."),
-    429: problem("`account_locked` (Retry-After) or `rate_limited`: password checks count like sign-ins."),
-    ...signedInProblems,
-    ...inputProblems,
+    ...problemResponses(...SIGNED_IN_PROBLEMS, ...INPUT_PROBLEMS, ...REAUTHENTICATION_PROBLEMS),
   },
 });
 
@@ -91,11 +87,7 @@ const changeEmailRoute = createRoute({
   request: { body: jsonBody(EmailChange) },
   responses: {
     202: json(Accepted, "Accepted; the new address gets a code (or, if it has an account, a notice)."),
-    403: problem("`invalid_password`."),
-    409: problem("`email_unchanged`: that is already the address."),
-    429: problem("`too_many_requests`: a code was sent less than a minute ago; `account_locked` or `rate_limited`."),
-    ...signedInProblems,
-    ...inputProblems,
+    ...problemResponses(...SIGNED_IN_PROBLEMS, ...INPUT_PROBLEMS, ...REAUTHENTICATION_PROBLEMS, "email_unchanged", "too_many_requests"),
   },
 });
 
@@ -109,11 +101,7 @@ const confirmEmailRoute = createRoute({
   request: { body: jsonBody(EmailChangeConfirmation) },
   responses: {
     200: json(UserOut, "The user with the new address."),
-    409: problem("`email_taken`: someone took the address meanwhile."),
-    429: problem("`too_many_attempts`: too many wrong codes today (Retry-After)."),
-    ...signedInProblems,
-    ...inputProblems,
-    400: problem("`invalid_code`, `code_expired`, or malformed JSON."),
+    ...problemResponses(...SIGNED_IN_PROBLEMS, ...INPUT_PROBLEMS, "invalid_code", "code_expired", "email_taken", "too_many_attempts"),
   },
 });
 

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { PROBLEM_CODES, problemSpec, type ProblemCode } from "../domain/problems";
+import { ROLES } from "../domain/roles";
 
 export const UserOut = z
   .object({
@@ -6,7 +8,7 @@ export const UserOut = z
     email: z.string(),
     full_name: z.string().nullable(),
     username: z.string().nullable(),
-    role: z.enum(["user", "admin"]),
+    role: z.enum(ROLES),
     email_verified: z.boolean(),
     created_at: z.string().datetime(),
     updated_at: z.string().datetime(),
@@ -36,17 +38,32 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string(),
+    code: z.enum(PROBLEM_CODES).openapi({ description: "The stable machine word; one of the catalogue's." }),
     instance: z.string().optional(),
     errors: z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })).optional(),
   })
   .openapi("Problem");
 
-/** The OpenAPI description of an error response with the given status. */
-export const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-});
+/**
+ * The OpenAPI responses for the problems a route can answer, from the catalogue (domain/problems.ts):
+ * grouped by status, each code with the sentence it says.
+ */
+export function problemResponses(...codes: ProblemCode[]) {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of new Set(codes)) {
+    const { status } = problemSpec(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      status,
+      {
+        description: list.map((code) => `\`${code}\`: ${problemSpec(code).detail}`).join(" "),
+        content: { "application/problem+json": { schema: Problem } },
+      },
+    ]),
+  );
+}
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -58,16 +75,11 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
 });
 
-/** Errors every JSON-body endpoint can answer. */
-export const inputProblems = {
-  400: problem("Malformed JSON."),
-  415: problem("Content type is not application/json."),
-  422: problem("A field is missing, malformed or unknown; `errors` names each one."),
-} as const;
+/** What every JSON-body endpoint can answer to bad input. */
+export const INPUT_PROBLEMS = ["malformed_body", "unsupported_media_type", "validation_error"] as const satisfies ProblemCode[];
+
+/** What every endpoint behind a bearer token can answer. */
+export const SIGNED_IN_PROBLEMS = ["invalid_token"] as const satisfies ProblemCode[];
 
 /** Either scheme works for the API; Swagger UI's Authorize button uses the OAuth2 password flow. */
 export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { oauth2: [] }];
-
-export const signedInProblems = {
-  401: problem("`invalid_token`: missing, invalid or expired token, or the session has ended."),
-} as const;

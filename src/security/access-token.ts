@@ -1,9 +1,8 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { isRole, type Role } from "../domain/roles";
 import { invalidToken } from "../errors";
 import { JWT_ALGORITHM, type KeySet } from "./keys";
 import { VerifiedTokenCache } from "./verified-tokens";
-
-export type Role = "user" | "admin";
 
 export interface AccessClaims {
   sub: string;
@@ -78,7 +77,7 @@ async function verifyWithJose(keys: KeySet, token: string, settings: TokenSettin
     const nowSeconds = Math.floor(now.getTime() / 1000);
     if (iat! > nowSeconds + CLOCK_SKEW_SECONDS) throw invalidToken("The access token was issued in the future.");
     if (nowSeconds >= iat! + settings.ttlSeconds) throw invalidToken("The access token has expired.");
-    if (typeof sub !== "string" || !UUID.test(sub) || typeof sid !== "string" || !UUID.test(sid) || (role !== "user" && role !== "admin")) {
+    if (typeof sub !== "string" || !UUID.test(sub) || typeof sid !== "string" || !UUID.test(sid) || !isRole(role)) {
       throw invalidToken();
     }
     // Remembered only while both limits hold.

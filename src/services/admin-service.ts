@@ -1,15 +1,16 @@
 import type { Deps } from "../context";
 import { AppError, sessionEnded, validationError } from "../errors";
 import { deleteUserAsAdmin, findVisibleUser, listUsersPage, updateVisibleUser, type PageKey } from "../repositories/admin-repository";
-import type { Role, UserRecord } from "../repositories/user-record";
+import { ADMIN_ROLE, type Role } from "../domain/roles";
+import type { UserRecord } from "../repositories/user-record";
 import type { ProfileChanges } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
 import { fromBase64, toBase64Url, utf8 } from "../security/encoding";
 import { callerSession, conflictFor, lastAdmin } from "./caller";
 
-const adminsOnly = () => new AppError(403, "forbidden", "Only an admin can do this.");
+const adminsOnly = () => new AppError("forbidden");
 // Not 403: to anyone but the user and admins, other accounts simply do not exist.
-const noSuchUser = () => new AppError(404, "user_not_found", "No such user.");
+const noSuchUser = () => new AppError("user_not_found");
 
 // Cursors are opaque to clients: base64url of the page key, validated when read back.
 const encodeCursor = (key: PageKey) => toBase64Url(utf8(JSON.stringify([key.createdAt, key.id])));
@@ -47,7 +48,7 @@ export async function listUsers(
 ): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   // The token's role first: nobody else's input reaches a query only admins may run. (A role change
   // revokes the user's sessions, so a live session's token states its role; the query checks it again.)
-  if (caller.role !== "admin") throw adminsOnly();
+  if (caller.role !== ADMIN_ROLE) throw adminsOnly();
   const page = await listUsersPage(deps.db, {
     ...callerSession(deps, caller),
     limit: query.limit,
@@ -55,7 +56,7 @@ export async function listUsers(
     q: query.q || null,
   });
   if (!page.callerRole) throw sessionEnded();
-  if (page.callerRole !== "admin") throw adminsOnly();
+  if (page.callerRole !== ADMIN_ROLE) throw adminsOnly();
   return { users: page.users, nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
@@ -81,7 +82,7 @@ export async function updateUser(deps: Deps, caller: AccessClaims, targetId: str
     case "not_found":
       throw noSuchUser();
     case "forbidden":
-      throw new AppError(403, "forbidden", "Only an admin can change roles.");
+      throw new AppError("forbidden", "Only an admin can change roles.");
     case "last_admin":
       throw lastAdmin();
   }

@@ -7,9 +7,9 @@ import type { AccessClaims } from "../security/access-token";
 export const callerSession = (deps: Deps, caller: AccessClaims) => ({ userId: caller.sub, sessionId: caller.sid, now: deps.clock.now() });
 
 // Says the address cannot be used, never whose it is.
-export const emailTaken = () => new AppError(409, "email_taken", "That email address cannot be used. Choose another.");
+export const emailTaken = () => new AppError("email_taken");
 
-export const usernameTaken = () => new AppError(409, "username_taken", "This username is taken.");
+export const usernameTaken = () => new AppError("username_taken");
 
 /** A statement failed on a unique index the user can do something about: say which, as a 409. */
 export function conflictFor(err: unknown): AppError | null {
@@ -19,4 +19,4 @@ export function conflictFor(err: unknown): AppError | null {
   return null;
 }
 
-export const lastAdmin = () => new AppError(409, "last_admin", "This is the last admin; make someone else admin first.");
+export const lastAdmin = () => new AppError("last_admin");

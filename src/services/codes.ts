@@ -1,5 +1,5 @@
 import type { Deps } from "../context";
-import { AppError } from "../errors";
+import { AppError, retryAfter } from "../errors";
 import type { CodeFailure, GuessBudget } from "../repositories/code-sql";
 import { CODE_TTL_SECONDS, generateCode, hashCode, type CodePurpose } from "../security/one-time-code";
 import { subjectOf } from "../security/subjects";
@@ -39,17 +39,15 @@ export const guessBudget = (deps: Deps, kind: "address" | "user", value: string)
 export function codeError(failure: CodeFailure, now: Date): AppError {
   switch (failure.kind) {
     case "expired":
-      return new AppError(400, "code_expired", "This code has expired. Request a new one.");
+      return new AppError("code_expired");
     case "exhausted":
-      return new AppError(400, "invalid_code", "Too many wrong attempts for this code. Request a new one.");
+      return new AppError("invalid_code", "Too many wrong attempts for this code. Request a new one.");
     case "invalid":
-      return new AppError(400, "invalid_code", "The code is not valid.");
+      return new AppError("invalid_code");
     case "budget_spent": {
-      const seconds = Math.max(1, Math.ceil((failure.retryAt.getTime() - now.getTime()) / 1000));
+      const { seconds, headers } = retryAfter(failure.retryAt, now);
       const wait = seconds > 90 * 60 ? `${Math.ceil(seconds / 3600)} hours` : `${Math.ceil(seconds / 60)} minutes`;
-      return new AppError(429, "too_many_attempts", `Too many wrong codes for this address. Try again in ${wait}.`, {
-        headers: { "Retry-After": String(seconds) },
-      });
+      return new AppError("too_many_attempts", `Too many wrong codes for this address. Try again in ${wait}.`, { headers });
     }
   }
 }

@@ -31,7 +31,7 @@ export async function changeOwnPassword(
  */
 export async function requestEmailChange(deps: Deps, caller: AccessClaims, input: { newEmail: string; password: string }, client: ClientInfo): Promise<void> {
   const user = await reauthenticate(deps, caller, input.password, client);
-  if (input.newEmail === user.email) throw new AppError(409, "email_unchanged", "That is already your email address.");
+  if (input.newEmail === user.email) throw new AppError("email_unchanged");
   const { code, ...prepared } = prepareCode(deps, "change_email", caller.sub);
   const outcome = await issueEmailChangeCode(deps.db, {
     userId: caller.sub,
@@ -44,9 +44,7 @@ export async function requestEmailChange(deps: Deps, caller: AccessClaims, input
     case "signed_out":
       throw sessionEnded();
     case "too_soon":
-      throw new AppError(429, "too_many_requests", "A code was sent less than a minute ago. Wait a moment before asking again.", {
-        headers: { "Retry-After": String(CODE_MIN_INTERVAL_SECONDS) },
-      });
+      throw new AppError("too_many_requests", undefined, { headers: { "Retry-After": String(CODE_MIN_INTERVAL_SECONDS) } });
     case "issued":
       sendMailLater(
         deps,

@@ -6,7 +6,7 @@ import { subjectOf } from "../security/subjects";
 import { checkPassword } from "./password-check";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
-const invalidCredentials = () => new AppError(401, "invalid_credentials", "The email or password is not correct.");
+const invalidCredentials = () => new AppError("invalid_credentials");
 
 /**
  * Two round trips: read the account and its locks, check the password in the worker, then one statement
@@ -22,7 +22,7 @@ export async function login(deps: Deps, input: { email: string; password: string
   const check = await checkPassword(deps, target, input.password, client.network, invalidCredentials);
   const candidate = target.user!;
   if (deps.config.requireEmailVerification && !candidate.emailVerifiedAt) {
-    throw new AppError(403, "email_not_verified", "Verify your email address first; we sent you a code.");
+    throw new AppError("email_not_verified");
   }
   const prepared = prepareSession(deps, client);
   const user = await recordSuccessfulLogin(deps.db, {

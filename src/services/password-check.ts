@@ -1,14 +1,12 @@
 import type { Deps } from "../context";
-import { AppError } from "../errors";
+import { AppError, retryAfter } from "../errors";
 import { recordFailedPasswordCheck, type PasswordCheckTarget } from "../repositories/user-repository";
 import { spendDummyPasswordCheck, verifyPassword, type PasswordCheck } from "../security/password";
 import { PASSWORD_FAILURE_LIMITS } from "./guessing-limits";
 
-export function accountLocked(until: Date, now: Date): AppError {
-  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new AppError(429, "account_locked", `Too many failed sign-ins. Try again in ${seconds} seconds, or reset your password.`, {
-    headers: { "Retry-After": String(seconds) },
-  });
+function accountLocked(until: Date, now: Date): AppError {
+  const { seconds, headers } = retryAfter(until, now);
+  return new AppError("account_locked", `Too many failed sign-ins. Try again in ${seconds} seconds, or reset your password.`, { headers });
 }
 
 /**

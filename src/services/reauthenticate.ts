@@ -6,7 +6,7 @@ import type { AccessClaims } from "../security/access-token";
 import { callerSession } from "./caller";
 import { checkPassword } from "./password-check";
 
-const invalidPassword = () => new AppError(403, "invalid_password", "The password is not correct.");
+const invalidPassword = () => new AppError("invalid_password");
 
 /**
  * For sensitive changes a valid access token is not enough: the caller's session must be live and the

@@ -13,7 +13,7 @@ import { formatRefreshToken, hashRefreshSecret, openRefreshToken, successorOf } 
 import { callerSession } from "./caller";
 import { issueTokens, type IssuedTokens } from "./session-tokens";
 
-const invalidRefresh = () => new AppError(401, "invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
+const invalidRefresh = () => new AppError("invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
 
 /**
  * Rotates a refresh token in one round trip; a token this service did not issue costs none. The
@@ -36,7 +36,7 @@ export async function refreshSession(deps: Deps, presented: string): Promise<Iss
     reuseWindow: refreshReuseWindow,
   });
   if (outcome.kind === "reused") {
-    throw new AppError(401, "refresh_token_reused", "This refresh token was already used; the session has been revoked. Sign in again.");
+    throw new AppError("refresh_token_reused");
   }
   if (outcome.kind === "invalid") throw invalidRefresh();
   return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt });
@@ -55,7 +55,7 @@ export async function revokeOtherSessions(deps: Deps, caller: AccessClaims): Pro
 }
 
 // Another user's session and a missing one answer alike, so session ids cannot be probed.
-const noSuchSession = () => new AppError(404, "session_not_found", "No such session.");
+const noSuchSession = () => new AppError("session_not_found");
 
 export async function revokeOneSession(deps: Deps, caller: AccessClaims, targetId: string): Promise<void> {
   const revoked = await revokeSessions(deps.db, { ...callerSession(deps, caller), scope: { targetId } });

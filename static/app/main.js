@@ -1,5 +1,5 @@
 // The app's entry: restores the session from the refresh cookie, then draws the page for the URL.
-import { request } from "./api.js";
+import { clientConfig } from "./client-config.js";
 import { h, replaceChildren } from "./dom.js";
 import { findRoute, navigate, route, startRouter, takeNotice } from "./router.js";
 import { currentUser, isAdmin, onSessionChange, restoreSession, signOut } from "./session.js";
@@ -87,7 +87,7 @@ onSessionChange((user, reason) => {
 
 async function showDevBanner() {
   try {
-    const config = await request("GET", "/client-config");
+    const config = await clientConfig();
     if (!config.mail_catcher_url) return;
     const banner = document.getElementById("dev-banner");
     replaceChildren(

@@ -69,12 +69,12 @@ describe("admin users page", () => {
     await page.goto(`/admin/users?q=${encodeURIComponent(pupils[0]!)}`);
     const role = page.getByLabel(`Role of ${pupils[0]}`);
     await role.selectOption("admin");
-    await page.getByText(`${pupils[0]} is now an admin.`).waitFor();
+    await page.getByText(`${pupils[0]} is now admin.`).waitFor();
     await page.reload();
     expect(await page.getByLabel(`Role of ${pupils[0]}`).inputValue()).toBe("admin");
     await snap(page, "33-debug");
     await role.selectOption("user", { timeout: 5000 });
-    await page.getByText(`${pupils[0]} is now a user.`).waitFor();
+    await page.getByText(`${pupils[0]} is now user.`).waitFor();
   });
 
   it("refuses to demote the last admin, with the server's reason, and puts the choice back", async () => {

@@ -1,5 +1,6 @@
 import { h, formatDate, pageTitle, statusRegion } from "../dom.js";
 import { field, form, showError } from "../forms.js";
+import { clientConfig } from "../client-config.js";
 import { authed, currentUser } from "../session.js";
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -36,8 +37,8 @@ export function adminUsersPage({ title, params }) {
     const search = new URLSearchParams({ limit: String(pageSize) });
     if (query) search.set("q", query);
     if (cursor) search.set("cursor", cursor);
-    const page = await authed("GET", `/users?${search}`);
-    tbody.replaceChildren(...(page.items.length ? page.items.map(userRow) : [h("tr", {}, h("td", { colspan: "5" }, "No users match."))]));
+    const [page, { roles }] = await Promise.all([authed("GET", `/users?${search}`), clientConfig()]);
+    tbody.replaceChildren(...(page.items.length ? page.items.map((user) => userRow(user, roles)) : [h("tr", {}, h("td", { colspan: "5" }, "No users match."))]));
     const back = h("button", { type: "button", class: "secondary", disabled: previous.length === 0 }, "Previous page");
     back.addEventListener("click", () => {
       cursor = previous.pop() ?? null;
@@ -54,18 +55,18 @@ export function adminUsersPage({ title, params }) {
 
   const report = (err) => showError(searchForm, err);
 
-  function userRow(user) {
+  function userRow(user, roles) {
     const isSelf = user.id === currentUser()?.id;
     const role = h(
       "select",
       { "aria-label": `Role of ${user.email}` },
-      ["user", "admin"].map((r) => h("option", { value: r, selected: r === user.role }, r)),
+      roles.map((r) => h("option", { value: r, selected: r === user.role }, r)),
     );
     role.addEventListener("change", async () => {
       status.textContent = "";
       try {
         await authed("PATCH", `/users/${user.id}`, { role: role.value });
-        status.textContent = `${user.email} is now ${role.value === "admin" ? "an admin" : "a user"}.`;
+        status.textContent = `${user.email} is now ${role.value}.`;
       } catch (err) {
         role.value = user.role;
         report(err);
