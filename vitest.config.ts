@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { generateSigningJwk, generateTokenSecret } from "./dev/secrets.ts";
+import type { ConfigVariable } from "./src/config.ts";
 
 // Fresh per run: no key or secret is ever checked in, not even for tests.
 const jwtPrivateKey = generateSigningJwk();
@@ -17,26 +18,31 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
-                // Any Neon-style URL: the local endpoint ignores its host and uses its own database.
-                DATABASE_URL: "postgresql://app:app@db.localtest.me/app",
-                NEON_LOCAL_ENDPOINT: inject<string>("sqlEndpointUrl"),
-                JWT_PRIVATE_KEY: jwtPrivateKey,
-                JWT_ISSUER: "https://accounts.test",
-                JWT_AUDIENCE: "accounts-test",
-                TOKEN_SECRET: tokenSecret,
-                RESEND_API_KEY: "re_test_key",
-                RESEND_API_URL: inject<string>("mailCatcherUrl"),
-                MAIL_FROM: "Accounts <no-reply@accounts.test>",
-                APP_URL: "https://accounts.test",
-                REQUIRE_EMAIL_VERIFICATION: "true",
-                ADMIN_EMAILS: "admin@example.test",
-                // Pinned, so a developer's .dev.vars (which the pool also reads) cannot change what tests expect.
-                CORS_ORIGINS: "",
-                ACCESS_TOKEN_TTL: "1800",
-                REFRESH_TOKEN_TTL: "604800",
-                SESSION_MAX_AGE: "2592000",
-                REFRESH_REUSE_WINDOW: "10",
-                PENDING_ACCOUNT_MAX_AGE: "604800",
+                // Every variable the worker reads is pinned (the type makes sure no new one is missed), so
+                // a developer's .dev.vars, which the pool also reads, cannot change what tests expect.
+                ...({
+                  // Any Neon-style URL: the local endpoint ignores its host and uses its own database.
+                  DATABASE_URL: "postgresql://app:app@db.localtest.me/app",
+                  NEON_LOCAL_ENDPOINT: inject<string>("sqlEndpointUrl"),
+                  JWT_PRIVATE_KEY: jwtPrivateKey,
+                  JWT_ISSUER: "https://accounts.test",
+                  JWT_AUDIENCE: "accounts-test",
+                  TOKEN_SECRET: tokenSecret,
+                  RESEND_API_KEY: "re_test_key",
+                  RESEND_API_URL: inject<string>("mailCatcherUrl"),
+                  MAIL_FROM: "Accounts <no-reply@accounts.test>",
+                  APP_URL: "https://accounts.test",
+                  REQUIRE_EMAIL_VERIFICATION: "true",
+                  ADMIN_EMAILS: "admin@example.test",
+                  CORS_ORIGINS: "",
+                  JWT_PUBLIC_KEYS: "[]",
+                  ACCESS_TOKEN_TTL: "1800",
+                  REFRESH_TOKEN_TTL: "604800",
+                  SESSION_MAX_AGE: "2592000",
+                  REFRESH_REUSE_WINDOW: "10",
+                  PENDING_ACCOUNT_MAX_AGE: "604800",
+                  MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
+                } satisfies Record<ConfigVariable, string>),
                 TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),
                 TEST_MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
               },

@@ -1,16 +1,14 @@
 // npm run dev: the whole local stack in one process tree. Ctrl-C stops all of it.
 import { spawn } from "node:child_process";
+import { CONFIG_VARIABLES } from "../src/config";
 import { startMailCatcher } from "./mail-catcher";
-import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV } from "./local-env";
+import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV, type WorkerVars } from "./local-env";
 import { migrateDatabase } from "./migrate-db";
 import { startSqlEndpoint } from "./sql-endpoint";
 
-// Worker variables a developer may override from the shell (they win over .dev.vars).
-const OVERRIDABLE = [
-  "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEYS", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL",
-  "SESSION_MAX_AGE", "PENDING_ACCOUNT_MAX_AGE", "TOKEN_SECRET", "RESEND_API_KEY", "RESEND_API_URL", "MAIL_FROM", "APP_URL",
-  "REQUIRE_EMAIL_VERIFICATION", "ADMIN_EMAILS", "CORS_ORIGINS", "NEON_LOCAL_ENDPOINT", "MAIL_CATCHER_URL",
-];
+// Worker variables a developer may override from the shell (they win over .dev.vars): every one the
+// worker reads, but DATABASE_URL, which in the shell picks the database behind the local endpoint instead.
+const OVERRIDABLE = CONFIG_VARIABLES.filter((v) => v !== "DATABASE_URL");
 
 async function main() {
   if (ensureDevVars()) console.log("created .dev.vars with a fresh signing key and secrets");
@@ -24,7 +22,7 @@ async function main() {
   await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
 
   // The stack's own URLs first; a variable set in the shell (say a real RESEND_API_URL) still wins.
-  const vars: Record<string, string> = { ...localStackVars(ports) };
+  const vars: WorkerVars = { ...localStackVars(ports) };
   for (const k of OVERRIDABLE) {
     const value = process.env[k];
     if (value !== undefined && value !== devVars[k]) vars[k] = value;

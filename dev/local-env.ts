@@ -1,5 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { ConfigVariable } from "../src/config";
 import { generateSigningJwk, generateTokenSecret } from "./secrets";
+
+/** Values for the worker's variables (names checked against the config schema). */
+export type WorkerVars = Partial<Record<ConfigVariable, string>>;
 
 export const DEV_PORTS = { worker: 8787, sql: 4444, mail: 8025 } as const;
 
@@ -30,7 +34,7 @@ export function devStackSettings(env: NodeJS.ProcessEnv = process.env): DevStack
 }
 
 /** The worker variables that point at the local stack's own parts; they follow the ports. */
-export function localStackVars(ports: DevStackSettings["ports"]): Record<string, string> {
+export function localStackVars(ports: DevStackSettings["ports"]): WorkerVars {
   return {
     NEON_LOCAL_ENDPOINT: `http://127.0.0.1:${ports.sql}`,
     RESEND_API_URL: `http://127.0.0.1:${ports.mail}`,
@@ -48,7 +52,7 @@ export const LOCAL_NEON_URL = "postgresql://local:local@db.localtest.me/local";
  */
 export function ensureDevVars(path = ".dev.vars"): boolean {
   if (existsSync(path)) return false;
-  const vars = {
+  const vars: WorkerVars = {
     DATABASE_URL: LOCAL_NEON_URL,
     JWT_PRIVATE_KEY: generateSigningJwk(),
     TOKEN_SECRET: generateTokenSecret(),

@@ -41,7 +41,13 @@ const json = <T extends z.ZodType>(schema: T) =>
     }
   }).pipe(schema);
 
-const configSchema = z.object({
+/**
+ * The Worker's variables, one entry each: how it is checked and what it defaults to. Everything else
+ * about configuration derives from this object: the Env type (src/env.ts), the Config type and its
+ * mapping (below), the variables `npm run dev` passes through, and the checks on the tooling's lists
+ * and README's table (test/node/config-sources.test.ts).
+ */
+export const variablesSchema = z.object({
   DATABASE_URL: z.string().url(),
   NEON_LOCAL_ENDPOINT: z.string().url().optional(),
   JWT_PRIVATE_KEY: json(ed25519PrivateJwk),
@@ -64,34 +70,45 @@ const configSchema = z.object({
   MAIL_CATCHER_URL: z.string().url().optional(),
 });
 
+export type ConfigVariable = keyof typeof variablesSchema.shape;
+
+export const CONFIG_VARIABLES = Object.keys(variablesSchema.shape) as ConfigVariable[];
+
+/** Variables only the local stack sets (npm run dev, the tests, the bench); a deployment leaves them out. */
+export const LOCAL_TOOLING_VARIABLES = ["NEON_LOCAL_ENDPOINT", "MAIL_CATCHER_URL"] as const satisfies ConfigVariable[];
+
+/** The variables as the code uses them. */
+const configSchema = variablesSchema.transform((e) => ({
+  databaseUrl: e.DATABASE_URL,
+  /** Local stacks only: send SQL to this Neon-compatible endpoint instead of the URL's host. */
+  neonLocalEndpoint: e.NEON_LOCAL_ENDPOINT,
+  jwt: {
+    privateKey: e.JWT_PRIVATE_KEY,
+    publicKeys: e.JWT_PUBLIC_KEYS ?? [],
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    accessTtl: e.ACCESS_TOKEN_TTL,
+  },
+  refreshTtl: e.REFRESH_TOKEN_TTL,
+  sessionMaxAge: e.SESSION_MAX_AGE,
+  /** Seconds during which a just-rotated refresh token still yields the same successor (concurrent tabs). */
+  refreshReuseWindow: e.REFRESH_REUSE_WINDOW,
+  /** Seconds an unverified registration is kept (from its last registration) before the cron deletes it. */
+  pendingAccountMaxAge: e.PENDING_ACCOUNT_MAX_AGE,
+  tokenSecret: e.TOKEN_SECRET,
+  mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
+  appUrl: e.APP_URL.replace(/\/+$/, ""),
+  requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+  adminEmails: e.ADMIN_EMAILS,
+  corsOrigins: e.CORS_ORIGINS,
+  /** Local stacks only: the page where caught mail can be read; the browser app links to it. */
+  mailCatcherUrl: e.MAIL_CATCHER_URL,
+}));
+
 export type Ed25519PrivateJwk = z.infer<typeof ed25519PrivateJwk>;
 export type Ed25519PublicJwk = z.infer<typeof ed25519PublicJwk>;
 
-export interface Config {
-  databaseUrl: string;
-  neonLocalEndpoint: string | undefined;
-  jwt: {
-    privateKey: Ed25519PrivateJwk;
-    publicKeys: Ed25519PublicJwk[];
-    issuer: string;
-    audience: string;
-    accessTtl: number;
-  };
-  refreshTtl: number;
-  sessionMaxAge: number;
-  /** Seconds during which a just-rotated refresh token still yields the same successor (concurrent tabs). */
-  refreshReuseWindow: number;
-  /** Seconds an unverified registration is kept (from its last registration) before the cron deletes it. */
-  pendingAccountMaxAge: number;
-  tokenSecret: string;
-  mail: { apiKey: string; apiUrl: string; from: string };
-  appUrl: string;
-  requireEmailVerification: boolean;
-  adminEmails: string[];
-  corsOrigins: string[];
-  /** Local stacks only: the page where caught mail can be read; the browser app links to it. */
-  mailCatcherUrl: string | undefined;
-}
+export type Config = z.output<typeof configSchema>;
 
 /** Reads and checks the Worker's env. Throws a ConfigError naming the first bad variable. */
 export function parseConfig(env: Env): Config {
@@ -102,29 +119,7 @@ export function parseConfig(env: Env): Config {
     const present = (env as unknown as Record<string, unknown>)[variable] !== undefined;
     throw new ConfigError(variable, present ? `is malformed: ${issue.message}` : "is required but not set");
   }
-  const e = parsed.data;
-  return {
-    databaseUrl: e.DATABASE_URL,
-    neonLocalEndpoint: e.NEON_LOCAL_ENDPOINT,
-    jwt: {
-      privateKey: e.JWT_PRIVATE_KEY,
-      publicKeys: e.JWT_PUBLIC_KEYS ?? [],
-      issuer: e.JWT_ISSUER,
-      audience: e.JWT_AUDIENCE,
-      accessTtl: e.ACCESS_TOKEN_TTL,
-    },
-    refreshTtl: e.REFRESH_TOKEN_TTL,
-    sessionMaxAge: e.SESSION_MAX_AGE,
-    refreshReuseWindow: e.REFRESH_REUSE_WINDOW,
-    pendingAccountMaxAge: e.PENDING_ACCOUNT_MAX_AGE,
-    tokenSecret: e.TOKEN_SECRET,
-    mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
-    appUrl: e.APP_URL.replace(/\/+$/, ""),
-    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
-    adminEmails: e.ADMIN_EMAILS,
-    corsOrigins: e.CORS_ORIGINS,
-    mailCatcherUrl: e.MAIL_CATCHER_URL,
-  };
+  return parsed.data;
 }
 
 const cache = new WeakMap<Env, Config>();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../http-util";
 import { startMailCatcher } from "../mail-catcher";
-import { LOCAL_NEON_URL } from "../local-env";
+import { LOCAL_NEON_URL, type WorkerVars } from "../local-env";
 import { generateSigningJwk, generateTokenSecret } from "../secrets";
 import { buildWorker } from "./build";
 import { cpuSeconds } from "./proc-stat";
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     APP_URL: "https://accounts.bench",
     // Register answers 201 and login works at once: no mail round trip in the way.
     REQUIRE_EMAIL_VERIFICATION: "false",
-  }, { inspectorPort: soakSeconds === null ? undefined : await freePort() });
+  } satisfies WorkerVars, { inspectorPort: soakSeconds === null ? undefined : await freePort() });
   cleanups.push(() => worker.dispose());
   console.log(`worker on workerd at ${worker.url}; database: ${db.description}; ${cores} cores`);
 

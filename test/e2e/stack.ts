@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../dev/http-util";
+import type { WorkerVars } from "../../dev/local-env";
 
 export const ADMIN_EMAIL = "admin@example.test";
 
@@ -41,10 +42,9 @@ export default async function setup(project: TestProject) {
       DEV_SQL_PORT: String(sql),
       DEV_MAIL_PORT: String(mail),
       DEV_DATA_DIR: "memory://",
-      // Whatever a developer's .dev.vars says, the tests need codes mailed and a known admin.
-      REQUIRE_EMAIL_VERIFICATION: "true",
-      ADMIN_EMAILS: ADMIN_EMAIL,
-      DATABASE_URL: "",
+      // Whatever a developer's .dev.vars says, the tests need codes mailed and a known admin; and the
+      // embedded database, whatever DATABASE_URL the shell has.
+      ...({ REQUIRE_EMAIL_VERIFICATION: "true", ADMIN_EMAILS: ADMIN_EMAIL, DATABASE_URL: "" } satisfies WorkerVars),
     },
   });
   dev.stdout.on("data", (chunk: Buffer) => (output += chunk));

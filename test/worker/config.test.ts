@@ -31,8 +31,10 @@ describe("GET /client-config", () => {
     return (await res.json()) as { require_email_verification: boolean; mail_catcher_url: string | null };
   };
 
-  it("tells the browser app whether codes are needed, and links no mail catcher in production", async () => {
-    expect(await fetchConfig(env)).toEqual({ require_email_verification: true, mail_catcher_url: null });
+  const production = { ...env, MAIL_CATCHER_URL: undefined };
+
+  it("tells the browser app whether codes are needed and which roles exist, and links no mail catcher in production", async () => {
+    expect(await fetchConfig(production)).toEqual({ require_email_verification: true, mail_catcher_url: null, roles: ["user", "admin"] });
     expect(await fetchConfig({ ...env, REQUIRE_EMAIL_VERIFICATION: "false" })).toMatchObject({ require_email_verification: false });
   });
 
