@@ -3,8 +3,9 @@ import type { Database } from "../db/client";
 import type { ProfileChanges } from "./user-repository";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { sessionIsLive } from "./session-sql";
-import { ADMIN_ROLE, type Role } from "../domain/roles";
-import { toUserRecord, userColumns, type UserRecord } from "./user-record";
+import { ADMIN_ROLE, isRole, type Role } from "../domain/roles";
+import { computedColumns } from "../db/rows";
+import { userRecord, type UserRecord } from "./user-record";
 
 export interface Viewer {
   userId: string;
@@ -18,11 +19,21 @@ const callerIsAdmin = sql`EXISTS (SELECT 1 FROM caller WHERE role = ${ADMIN_ROLE
 
 export type CallerRole = Role | null;
 
+// The caller's role while their session is live, NULL once it is over.
+const callerState = computedColumns({ caller_role: "text?" });
+const callerRoleOf = (row: Parameters<typeof callerState.decode>[0]): CallerRole => {
+  const role = callerState.decode(row).caller_role;
+  return isRole(role) ? role : null;
+};
+
 /** Position in the stable (created_at, id) order; created_at as Postgres text keeps its microseconds. */
 export interface PageKey {
   createdAt: string;
   id: string;
 }
+
+// created_at as Postgres prints it: it keeps the microseconds a JavaScript Date would drop.
+const pageKey = computedColumns({ created_key: "text" });
 
 const likePrefix = (q: string) => `${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -41,28 +52,31 @@ export async function listUsersPage(
     SELECT (SELECT role FROM caller) AS caller_role, page.*
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (
-      SELECT ${userColumns("u")}, u.created_at::text AS created_key FROM users u
+      SELECT ${userRecord.sql("u")}, u.created_at::text AS created_key FROM users u
       WHERE ${sql.join(filters, sql` AND `)}
       ORDER BY u.created_at, u.id
       LIMIT ${v.limit + 1}::int
     ) AS page ON true`);
-  const rows = result.rows.filter((r) => r.id);
-  const callerRole = (result.rows[0]?.caller_role as CallerRole) ?? null;
-  const users = rows.slice(0, v.limit).map(toUserRecord);
-  const last = rows.length > v.limit ? rows[v.limit - 1]! : null;
-  return { callerRole, users, next: last ? { createdAt: String(last.created_key), id: String(last.id) } : null };
+  const page = result.rows.flatMap((row) => {
+    const user = userRecord.decodeJoined(row);
+    return user ? [{ user, key: { createdAt: pageKey.decode(row).created_key, id: user.id } }] : [];
+  });
+  const last = page.length > v.limit ? page[v.limit - 1]! : null;
+  return { callerRole: callerRoleOf(result.rows[0]!), users: page.slice(0, v.limit).map((p) => p.user), next: last?.key ?? null };
 }
 
 /** A user the viewer may see: themselves, or anyone when they are an admin. */
 export async function findVisibleUser(db: Database, v: Viewer & { targetId: string }): Promise<{ callerRole: CallerRole; user: UserRecord | null }> {
   const result = await db.execute(sql`
     WITH ${callerCte(v)}
-    SELECT (SELECT role FROM caller) AS caller_role, ${userColumns("t")}
+    SELECT (SELECT role FROM caller) AS caller_role, ${userRecord.sql("t")}
     FROM (SELECT 1) AS one
     LEFT JOIN users t ON t.id = ${v.targetId}::uuid AND EXISTS (SELECT 1 FROM caller) AND (t.id = ${v.userId}::uuid OR ${callerIsAdmin})`);
   const row = result.rows[0]!;
-  return { callerRole: (row.caller_role as CallerRole) ?? null, user: row.id ? toUserRecord(row) : null };
+  return { callerRole: callerRoleOf(row), user: userRecord.decodeJoined(row) };
 }
+
+const targetState = computedColumns({ visible: "boolean" });
 
 export type ViewerUpdate =
   | { kind: "updated"; user: UserRecord }
@@ -101,14 +115,18 @@ export async function updateVisibleUser(
       UPDATE sessions s SET revoked_at = ${v.now}::timestamptz
       WHERE s.user_id IN (SELECT id FROM updated WHERE role <> old_role) AND s.revoked_at IS NULL
     )
-    SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM target) AS visible, ${userColumns("up")}
+    SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM target) AS visible, ${userRecord.sql("up")}
     FROM (SELECT 1) AS one LEFT JOIN updated up ON true`);
   const row = result.rows[0]!;
-  if (!row.caller_role) return { kind: "signed_out" };
-  if (!row.visible) return { kind: "not_found" };
-  if (row.id) return { kind: "updated", user: toUserRecord(row) };
-  return changes.role !== undefined && row.caller_role !== ADMIN_ROLE ? { kind: "forbidden" } : { kind: "last_admin" };
+  const callerRole = callerRoleOf(row);
+  if (!callerRole) return { kind: "signed_out" };
+  if (!targetState.decode(row).visible) return { kind: "not_found" };
+  const user = userRecord.decodeJoined(row);
+  if (user) return { kind: "updated", user };
+  return changes.role !== undefined && callerRole !== ADMIN_ROLE ? { kind: "forbidden" } : { kind: "last_admin" };
 }
+
+const deletion = computedColumns({ deleted: "boolean", existed: "boolean" });
 
 export type AdminDelete = { kind: "deleted" } | { kind: "signed_out" } | { kind: "forbidden" } | { kind: "not_found" } | { kind: "last_admin" };
 
@@ -124,8 +142,10 @@ export async function deleteUserAsAdmin(db: Database, v: Viewer & { targetId: st
     SELECT (SELECT role FROM caller) AS caller_role, EXISTS (SELECT 1 FROM deleted) AS deleted,
            EXISTS (SELECT 1 FROM users WHERE id = ${v.targetId}::uuid) AS existed`);
   const row = result.rows[0]!;
-  if (!row.caller_role) return { kind: "signed_out" };
-  if (row.caller_role !== ADMIN_ROLE) return { kind: "forbidden" };
-  if (row.deleted) return { kind: "deleted" };
-  return row.existed ? { kind: "last_admin" } : { kind: "not_found" };
+  const callerRole = callerRoleOf(row);
+  if (!callerRole) return { kind: "signed_out" };
+  if (callerRole !== ADMIN_ROLE) return { kind: "forbidden" };
+  const { deleted, existed } = deletion.decode(row);
+  if (deleted) return { kind: "deleted" };
+  return existed ? { kind: "last_admin" } : { kind: "not_found" };
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { CodePurpose } from "../security/one-time-code";
-import { toDateOrNull } from "./user-record";
+import { computedColumns } from "../db/rows";
 
 /** Wrong guesses an address (or user) may make at its codes of one purpose, whatever codes it was sent. */
 export interface GuessBudget {
@@ -63,23 +63,30 @@ export const codeAttemptCtes = (a: CodeAttempt): SQL => {
   )`;
 };
 
-/** Columns, for the statement's final SELECT, that codeFailure() reads. */
+/** Columns, for the statement's final SELECT, that codeOutcome decodes and codeFailure() reads. */
 export const codeOutcomeColumns = sql.raw(
   "(SELECT allowed FROM gate) AS budget_allowed, (SELECT window_started_at FROM gate) AS budget_window_started_at, " +
     "(SELECT attempts FROM attempt) AS code_attempts, (SELECT expires_at FROM attempt) AS code_expires_at",
 );
 
+// NULL budget columns: the gate did not run (the guard failed); NULL code columns: no live code.
+export const codeOutcome = computedColumns({
+  budget_allowed: "boolean?",
+  budget_window_started_at: "timestamp?",
+  code_attempts: "integer?",
+  code_expires_at: "timestamp?",
+});
+
 export type CodeFailure = { kind: "invalid" } | { kind: "expired" } | { kind: "exhausted" } | { kind: "budget_spent"; retryAt: Date };
 
 /** Why a code-consuming statement did not succeed. */
-export function codeFailure(row: Record<string, unknown>, a: Pick<CodeAttempt, "now" | "maxAttempts" | "budget">): CodeFailure {
-  if (row.budget_allowed === false) {
-    const started = toDateOrNull(row.budget_window_started_at)!;
-    return { kind: "budget_spent", retryAt: new Date(started.getTime() + a.budget.windowSeconds * 1000) };
+export function codeFailure(o: ReturnType<typeof codeOutcome.decode>, a: Pick<CodeAttempt, "now" | "maxAttempts" | "budget">): CodeFailure {
+  if (o.budget_allowed === false && o.budget_window_started_at) {
+    return { kind: "budget_spent", retryAt: new Date(o.budget_window_started_at.getTime() + a.budget.windowSeconds * 1000) };
   }
-  if (row.code_attempts === null || row.code_attempts === undefined) return { kind: "invalid" };
-  if (toDateOrNull(row.code_expires_at)! <= a.now) return { kind: "expired" };
-  if (Number(row.code_attempts) > a.maxAttempts) return { kind: "exhausted" };
+  if (o.code_attempts === null || o.code_expires_at === null) return { kind: "invalid" };
+  if (o.code_expires_at <= a.now) return { kind: "expired" };
+  if (o.code_attempts > a.maxAttempts) return { kind: "exhausted" };
   return { kind: "invalid" };
 }
 

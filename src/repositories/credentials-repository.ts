@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { ADMIN_ROLE } from "../domain/roles";
-import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
+import { computedColumns } from "../db/rows";
+import { codeAttemptCtes, codeFailure, codeOutcome, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
 import { sessionIsLive } from "./session-sql";
-import { toUserRecord, userColumns, type UserRecord } from "./user-record";
+import { userRecord, type UserRecord } from "./user-record";
 
 interface CodeIssue {
   codeHash: string;
@@ -27,6 +28,8 @@ export async function issueResetCode(db: Database, r: CodeIssue & { email: strin
   );
   return result.rows.length > 0;
 }
+
+const resetOutcome = computedColumns({ changed: "integer" });
 
 export type ResetOutcome = { kind: "reset" } | CodeFailure;
 
@@ -61,7 +64,7 @@ export async function resetPasswordWithCode(
     ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM changed)`)})
     SELECT (SELECT count(*) FROM changed)::int AS changed, ${codeOutcomeColumns}`);
   const row = result.rows[0]!;
-  return Number(row.changed) > 0 ? { kind: "reset" } : codeFailure(row, attempt);
+  return resetOutcome.decode(row).changed > 0 ? { kind: "reset" } : codeFailure(codeOutcome.decode(row), attempt);
 }
 
 /**
@@ -84,8 +87,10 @@ export async function changePassword(
       RETURNING id
     )
     SELECT count(*)::int AS changed FROM changed`);
-  return Number(result.rows[0]!.changed) > 0;
+  return resetOutcome.decode(result.rows[0]!).changed > 0;
 }
+
+const emailChangeRequest = computedColumns({ caller_live: "boolean", taken: "boolean", issued: "boolean" });
 
 export type EmailChangeRequest = { kind: "issued"; taken: boolean } | { kind: "too_soon" } | { kind: "signed_out" };
 
@@ -110,10 +115,12 @@ export async function issueEmailChangeCode(
     })})
     SELECT EXISTS (SELECT 1 FROM caller) AS caller_live, EXISTS (SELECT 1 FROM users WHERE email = ${r.newEmail}) AS taken,
            EXISTS (SELECT 1 FROM issued) AS issued`);
-  const row = result.rows[0]!;
+  const row = emailChangeRequest.decode(result.rows[0]!);
   if (!row.caller_live) return { kind: "signed_out" };
-  return row.issued ? { kind: "issued", taken: Boolean(row.taken) } : { kind: "too_soon" };
+  return row.issued ? { kind: "issued", taken: row.taken } : { kind: "too_soon" };
 }
+
+const emailChange = computedColumns({ caller_live: "boolean", previous_email: "text" });
 
 export type EmailChangeOutcome = { kind: "changed"; user: UserRecord; previousEmail: string } | CodeFailure | { kind: "signed_out" };
 
@@ -136,10 +143,12 @@ export async function confirmEmailChange(
       FROM attempt a WHERE u.id = a.user_id AND a.ok
       RETURNING u.*
     )
-    SELECT ${userColumns("ch")}, (SELECT email FROM before) AS previous_email, ${live} AS caller_live, ${codeOutcomeColumns}
+    SELECT ${userRecord.sql("ch")}, (SELECT email FROM before) AS previous_email, ${live} AS caller_live, ${codeOutcomeColumns}
     FROM (SELECT 1) AS one LEFT JOIN changed ch ON true`);
   const row = result.rows[0]!;
-  if (!row.caller_live) return { kind: "signed_out" };
-  if (row.id) return { kind: "changed", user: toUserRecord(row), previousEmail: String(row.previous_email) };
-  return codeFailure(row, attempt);
+  const { caller_live, previous_email } = emailChange.decode(row);
+  if (!caller_live) return { kind: "signed_out" };
+  const user = userRecord.decodeJoined(row);
+  if (user) return { kind: "changed", user, previousEmail: previous_email };
+  return codeFailure(codeOutcome.decode(row), attempt);
 }

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { ADMIN_ROLE } from "../domain/roles";
-import { codeAttemptCtes, codeFailure, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
+import { computedColumns } from "../db/rows";
+import { codeAttemptCtes, codeFailure, codeOutcome, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
 import { insertSessionFromCte, type NewSession } from "./session-sql";
-import { toUserRecord, userColumns, type UserRecord } from "./user-record";
+import { userRecord, type UserRecord } from "./user-record";
 
 export interface NewAccount {
   email: string;
@@ -20,9 +21,11 @@ export async function insertVerifiedUser(db: Database, a: NewAccount): Promise<U
     INSERT INTO users (email, password_hash, full_name, username, email_verified_at, created_at, updated_at)
     VALUES (${a.email}, ${a.passwordHash}, ${a.fullName}, ${a.username}, ${a.now}::timestamptz,
             ${a.now}::timestamptz, ${a.now}::timestamptz)
-    RETURNING ${userColumns()}`);
-  return toUserRecord(result.rows[0]!);
+    RETURNING ${userRecord.sql()}`);
+  return userRecord.decode(result.rows[0]!);
 }
+
+const pendingOutcome = computedColumns({ username_taken: "boolean", pending: "boolean", issued: "boolean" });
 
 export type PendingOutcome = { kind: "code_issued" } | { kind: "code_recently_sent" } | { kind: "already_verified" } | { kind: "username_taken" };
 
@@ -63,7 +66,7 @@ export async function upsertPendingRegistration(
       minIntervalSeconds: a.minIntervalSeconds,
     })})
     SELECT (SELECT yes FROM taken) AS username_taken, EXISTS (SELECT 1 FROM account) AS pending, EXISTS (SELECT 1 FROM code) AS issued`);
-  const row = result.rows[0]!;
+  const row = pendingOutcome.decode(result.rows[0]!);
   if (row.username_taken) return { kind: "username_taken" };
   if (!row.pending) return { kind: "already_verified" };
   return row.issued ? { kind: "code_issued" } : { kind: "code_recently_sent" };
@@ -114,12 +117,12 @@ export async function consumeVerificationCode(
       RETURNING u.*
     ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM verified)`)}),
     session AS (${insertSessionFromCte("verified", v.session)})
-    SELECT ${userColumns("v")}, ${codeOutcomeColumns}
+    SELECT ${userRecord.sql("v")}, ${codeOutcomeColumns}
     FROM (SELECT 1) AS one
     LEFT JOIN verified v ON true`);
   const row = result.rows[0]!;
-  if (row.id) return { kind: "verified", user: toUserRecord(row) };
-  return codeFailure(row, attempt);
+  const user = userRecord.decodeJoined(row);
+  return user ? { kind: "verified", user } : codeFailure(codeOutcome.decode(row), attempt);
 }
 
 /**

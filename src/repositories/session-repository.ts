@@ -1,32 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { preparedStatement, type SqlParam } from "../db/prepared";
-import { sessionIsLive } from "./session-sql";
-import { toDate, toUserRecord, userColumns, type UserRecord } from "./user-record";
+import { preparedStatement } from "../db/prepared";
+import { computedColumns, tableColumns } from "../db/rows";
+import { sessions } from "../db/schema";
+import { liveSession as live, sessionIsLive } from "./session-sql";
+import { userRecord, type UserRecord } from "./user-record";
 
-export interface SessionRecord {
-  id: string;
-  userAgent: string | null;
-  ip: string | null;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-}
-
-const SESSION_COLUMNS = sql.raw("s.id, s.user_agent, s.ip, s.created_at, s.last_used_at, s.expires_at");
-
-const toSessionRecord = (row: Record<string, unknown>): SessionRecord => ({
-  id: String(row.id),
-  userAgent: (row.user_agent as string | null) ?? null,
-  ip: (row.ip as string | null) ?? null,
-  createdAt: toDate(row.created_at),
-  lastUsedAt: toDate(row.last_used_at),
-  expiresAt: toDate(row.expires_at),
-});
-
-/** A session that is neither revoked nor past either of its expiries. */
-const live = (now: SqlParam<Date>) =>
-  sql`s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz`;
+/** A session as the sessions list shows it (always read as `s`). */
+const sessionRecord = tableColumns(sessions, ["id", "userAgent", "ip", "createdAt", "lastUsedAt", "expiresAt"]);
+export type SessionRecord = ReturnType<typeof sessionRecord.decode>;
 
 export type RotationOutcome =
   | { kind: "rotated"; user: UserRecord; expiresAt: Date }
@@ -58,7 +40,7 @@ const rotation = preparedStatement<Rotation>(sql`
       WHERE s.id = ${sql.placeholder("sessionId")}::uuid AND ${live(sql.placeholder("now"))}
       RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${sql.placeholder("successorHash")} AS has_successor
     )
-    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userColumns("u")}
+    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userRecord.sql("u")}
     FROM touched t JOIN users u ON u.id = t.user_id`);
 
 /**
@@ -71,13 +53,16 @@ const rotation = preparedStatement<Rotation>(sql`
  * Racing callers queue on the row lock; Postgres re-checks the WHERE on the row the winner wrote, so
  * the losers see "parent, inside the window" and get the winner's successor instead of a second child.
  */
+const rotationState = computedColumns({ reused: "boolean", has_successor: "boolean", session_expires_at: "timestamp" });
+
 export async function rotateRefreshToken(db: Database, r: Rotation): Promise<RotationOutcome> {
   const result = await rotation(db, r);
   const row = result.rows[0];
   if (!row) return { kind: "invalid" };
-  if (row.reused) return { kind: "reused" };
-  if (!row.has_successor) return { kind: "invalid" };
-  return { kind: "rotated", user: toUserRecord(row), expiresAt: toDate(row.session_expires_at) };
+  const { reused, has_successor, session_expires_at } = rotationState.decode(row);
+  if (reused) return { kind: "reused" };
+  if (!has_successor) return { kind: "invalid" };
+  return { kind: "rotated", user: userRecord.decode(row), expiresAt: session_expires_at };
 }
 
 /** Revokes the caller's own session. False when it was already over (the token is then dead too). */
@@ -88,6 +73,8 @@ export async function revokeSession(db: Database, p: { userId: string; sessionId
     RETURNING s.id`);
   return result.rows.length > 0;
 }
+
+const revocation = computedColumns({ caller_live: "integer", revoked: "integer" });
 
 /**
  * Revokes the user's sessions: every one, or every one but the caller's, or just `targetId`, each
@@ -111,8 +98,8 @@ export async function revokeSessions(
       RETURNING s.id
     )
     SELECT (SELECT count(*) FROM caller)::int AS caller_live, (SELECT count(*) FROM revoked)::int AS revoked`);
-  const row = result.rows[0]!;
-  return Number(row.caller_live) > 0 ? Number(row.revoked) : null;
+  const row = revocation.decode(result.rows[0]!);
+  return row.caller_live > 0 ? row.revoked : null;
 }
 
 /**
@@ -121,11 +108,13 @@ export async function revokeSessions(
  */
 export async function listLiveSessions(db: Database, p: { userId: string; sessionId: string; now: Date }): Promise<SessionRecord[]> {
   const result = await db.execute(sql`
-    SELECT ${SESSION_COLUMNS} FROM sessions s
+    SELECT ${sessionRecord.sql("s")} FROM sessions s
     WHERE s.user_id = ${p.userId}::uuid AND ${live(p.now)} AND ${sessionIsLive(p.userId, p.sessionId, p.now)}
     ORDER BY s.created_at DESC, s.id`);
-  return result.rows.map(toSessionRecord);
+  return result.rows.map(sessionRecord.decode);
 }
+
+const callerState = computedColumns({ caller_live: "boolean" });
 
 /** One of the user's live sessions; `callerLive` false means the caller is signed out. */
 export async function findLiveSession(
@@ -133,9 +122,9 @@ export async function findLiveSession(
   p: { userId: string; sessionId: string; now: Date; targetId: string },
 ): Promise<{ callerLive: boolean; session: SessionRecord | null }> {
   const result = await db.execute(sql`
-    SELECT ${sessionIsLive(p.userId, p.sessionId, p.now)} AS caller_live, ${SESSION_COLUMNS}
+    SELECT ${sessionIsLive(p.userId, p.sessionId, p.now)} AS caller_live, ${sessionRecord.sql("s")}
     FROM (SELECT 1) AS one
     LEFT JOIN sessions s ON s.id = ${p.targetId}::uuid AND s.user_id = ${p.userId}::uuid AND ${live(p.now)}`);
   const row = result.rows[0]!;
-  return { callerLive: Boolean(row.caller_live), session: row.id ? toSessionRecord(row) : null };
+  return { callerLive: callerState.decode(row).caller_live, session: sessionRecord.decodeJoined(row) };
 }

@@ -23,11 +23,13 @@ export const insertSessionFromCte = (source: string, s: NewSession): SQL => sql`
   FROM ${sql.raw(source)}
   RETURNING id`;
 
+/** The one definition of a live session: neither revoked nor past either of its expiries (`s` is the sessions row). */
+export const liveSession = (now: SqlParam<Date>): SQL =>
+  sql`s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz`;
+
 /**
  * True while the session behind an access token is alive. Every authenticated statement includes it,
  * so revocation takes effect at once without an extra round trip.
  */
 export const sessionIsLive = (userId: SqlParam<string>, sessionId: SqlParam<string>, now: SqlParam<Date>): SQL => sql`EXISTS (
-  SELECT 1 FROM sessions s
-  WHERE s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid AND s.revoked_at IS NULL
-    AND s.expires_at > ${now}::timestamptz AND s.absolute_expires_at > ${now}::timestamptz)`;
+  SELECT 1 FROM sessions s WHERE s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid AND ${liveSession(now)})`;

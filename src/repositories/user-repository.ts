@@ -4,7 +4,8 @@ import { preparedStatement } from "../db/prepared";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { forgetNetworkFailuresSql, lockedUntilSql, recordFailureSql, type PasswordFailureLimits } from "./login-failure-sql";
 import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
-import { toDateOrNull, toUserRecord, toUserWithPassword, userColumns, type UserRecord, type UserWithPassword } from "./user-record";
+import { computedColumns } from "../db/rows";
+import { userRecord, userWithPassword, type UserRecord, type UserWithPassword } from "./user-record";
 
 export interface PasswordCheckTarget {
   /** The account, with its password hash; null when the address has none. */
@@ -15,17 +16,18 @@ export interface PasswordCheckTarget {
   lockedUntil: Date | null;
 }
 
-const toPasswordCheckTarget = (row: Record<string, unknown>): PasswordCheckTarget => ({
-  user: row.id ? toUserWithPassword(row) : null,
-  subject: String(row.subject),
-  lockedUntil: toDateOrNull(row.locked_until),
-});
+const lockState = computedColumns({ subject: "text", locked_until: "timestamp?" });
+
+const toPasswordCheckTarget = (row: Parameters<typeof lockState.decode>[0]): PasswordCheckTarget => {
+  const { subject, locked_until } = lockState.decode(row);
+  return { user: userWithPassword.decodeJoined(row), subject, lockedUntil: locked_until };
+};
 
 /** Login's read: the account (if any) and the address's locks, in one round trip. */
 export async function findLoginCandidate(db: Database, c: { email: string; addressSubject: string; network: string }): Promise<PasswordCheckTarget> {
   const subject = sql`COALESCE(u.id::text, ${c.addressSubject})`;
   const result = await db.execute(sql`
-    SELECT ${userColumns("u")}, u.password_hash, ${subject} AS subject, ${lockedUntilSql(subject, c.network)} AS locked_until
+    SELECT ${userWithPassword.sql("u")}, ${subject} AS subject, ${lockedUntilSql(subject, c.network)} AS locked_until
     FROM (SELECT 1) AS one LEFT JOIN users u ON u.email = ${c.email}`);
   return toPasswordCheckTarget(result.rows[0]!);
 }
@@ -43,12 +45,12 @@ export async function recordSuccessfulLogin(
       UPDATE users
       SET last_login_at = ${l.now}::timestamptz, password_hash = COALESCE(${l.rehashedPassword}::text, password_hash)
       WHERE id = ${l.userId}::uuid
-      RETURNING ${userColumns()}
+      RETURNING ${userRecord.sql()}
     ), forgotten AS (${forgetNetworkFailuresSql(sql`${l.userId}`, l.network)}),
     session AS (${insertSessionFromCte("account", l.session)})
     SELECT * FROM account`);
   const row = result.rows[0];
-  return row ? toUserRecord(row) : null;
+  return row ? userRecord.decode(row) : null;
 }
 
 /** Counts a failed password check (login or re-authentication) for the network and for all networks. */
@@ -66,7 +68,7 @@ export interface SessionPrincipal {
 }
 
 const userBySession = preparedStatement<{ userId: string; sessionId: string; now: Date }>(sql`
-  SELECT ${userColumns()} FROM users
+  SELECT ${userRecord.sql()} FROM users
   WHERE id = ${sql.placeholder("userId")}::uuid
     AND ${sessionIsLive(sql.placeholder("userId"), sql.placeholder("sessionId"), sql.placeholder("now"))}`);
 
@@ -74,14 +76,14 @@ const userBySession = preparedStatement<{ userId: string; sessionId: string; now
 export async function findUserBySession(db: Database, p: SessionPrincipal): Promise<UserRecord | null> {
   const result = await userBySession(db, { userId: p.userId, sessionId: p.sessionId, now: p.now });
   const row = result.rows[0];
-  return row ? toUserRecord(row) : null;
+  return row ? userRecord.decode(row) : null;
 }
 
 /** Re-authentication's read: the caller's user (while its session is live) and its locks from this network. */
 export async function findReauthenticationTarget(db: Database, p: SessionPrincipal & { network: string }): Promise<PasswordCheckTarget | null> {
   const subject = sql`${p.userId}::text`;
   const result = await db.execute(sql`
-    SELECT ${userColumns()}, password_hash, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
+    SELECT ${userWithPassword.sql()}, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
     WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
   const row = result.rows[0];
   return row ? toPasswordCheckTarget(row) : null;
@@ -100,10 +102,12 @@ export async function updateProfile(db: Database, p: SessionPrincipal, changes: 
   const result = await db.execute(sql`
     UPDATE users SET ${sql.join(sets, sql`, `)}
     WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}
-    RETURNING ${userColumns()}`);
+    RETURNING ${userRecord.sql()}`);
   const row = result.rows[0];
-  return row ? toUserRecord(row) : null;
+  return row ? userRecord.decode(row) : null;
 }
+
+const selfDelete = computedColumns({ caller_live: "boolean", deleted: "boolean" });
 
 export type SelfDelete = "deleted" | "signed_out" | "last_admin";
 
@@ -114,6 +118,6 @@ export async function deleteUserBySession(db: Database, p: SessionPrincipal): Pr
     ${adminsCte},
     deleted AS (DELETE FROM users u WHERE u.id IN (SELECT id FROM caller) AND ${leavesAnAdmin("u")} RETURNING u.id)
     SELECT EXISTS (SELECT 1 FROM caller) AS caller_live, EXISTS (SELECT 1 FROM deleted) AS deleted`);
-  const row = result.rows[0]!;
+  const row = selfDelete.decode(result.rows[0]!);
   return row.deleted ? "deleted" : row.caller_live ? "last_admin" : "signed_out";
 }

@@ -1,0 +1,89 @@
+import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from "drizzle-orm";
+
+/** A row as a raw statement (db.execute) returns it: column name → driver value. Only this file reads one. */
+type RawRow = Record<string, unknown>;
+
+export interface Columns<T> {
+  /** The columns for a SELECT or RETURNING list, each under its own name (`alias.full_name`). */
+  sql(alias?: string): SQL;
+  /** One row of the statement's result, as the typed record. */
+  decode(row: RawRow): T;
+  /** The same, or null where an outer join found nothing (its first column, the key, is NULL). */
+  decodeJoined(row: RawRow): T | null;
+}
+
+/**
+ * Some of a table's columns, as drizzle's table object in db/schema.ts defines them: their SQL names
+ * for the hand-written statements (the CTEs drizzle cannot express) and the decoder of their values
+ * (each column's own mapping: text stays text, timestamps become Dates, integers numbers).
+ */
+export function tableColumns<TTable extends Table, K extends keyof InferSelectModel<TTable> & string>(
+  table: TTable,
+  keys: readonly K[],
+): Columns<Pick<InferSelectModel<TTable>, K>> {
+  const all = getTableColumns(table) as Record<string, (typeof table)["_"]["columns"][string]>;
+  const picked = keys.map((key) => ({ key, column: all[key]! }));
+  const decode = (row: RawRow) => {
+    const out: Record<string, unknown> = {};
+    for (const { key, column } of picked) {
+      const value = row[column.name];
+      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return out as Pick<InferSelectModel<TTable>, K>;
+  };
+  const first = picked[0]!.column.name;
+  return {
+    sql: (alias) => sql.raw(picked.map(({ column }) => (alias ? `${alias}.${column.name}` : column.name)).join(", ")),
+    decode,
+    decodeJoined: (row) => (row[first] === null || row[first] === undefined ? null : decode(row)),
+  };
+}
+
+type Kind = "boolean" | "integer" | "text" | "timestamp";
+type Value<K extends Kind> = K extends "boolean" ? boolean : K extends "integer" ? number : K extends "text" ? string : Date;
+type Spec = Record<string, Kind | `${Kind}?`>;
+type Decoded<S extends Spec> = { [N in keyof S]: S[N] extends `${infer K extends Kind}?` ? Value<K> | null : S[N] extends Kind ? Value<S[N]> : never };
+
+function decodeValue(kind: Kind, value: unknown, name: string): boolean | number | string | Date {
+  switch (kind) {
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      if (value === "t" || value === "f") return value === "t";
+      break;
+    case "integer":
+      if (typeof value === "number" || (typeof value === "string" && /^-?\d+$/.test(value))) return Number(value);
+      break;
+    case "text":
+      if (typeof value === "string") return value;
+      break;
+    case "timestamp":
+      if (value instanceof Date) return value;
+      if (typeof value === "string") return new Date(value);
+      break;
+  }
+  throw new TypeError(`column ${name}: expected ${kind}, got ${typeof value}`);
+}
+
+/**
+ * The computed columns a statement returns beside table columns (`EXISTS (...) AS caller_live`), by name
+ * and kind; a kind ending in "?" may be NULL. Decoding checks each value, so a statement that drifts
+ * from what its caller expects fails loudly instead of being misread.
+ */
+export function computedColumns<S extends Spec>(spec: S): { decode(row: RawRow): Decoded<S> } {
+  const entries = Object.entries(spec).map(([name, kind]) => ({ name, kind: kind.replace("?", "") as Kind, nullable: kind.endsWith("?") }));
+  return {
+    decode: (row) => {
+      const out: Record<string, unknown> = {};
+      for (const { name, kind, nullable } of entries) {
+        const value = row[name];
+        if (value === null || value === undefined) {
+          if (!nullable) throw new TypeError(`column ${name}: expected ${kind}, got NULL`);
+          out[name] = null;
+        } else {
+          out[name] = decodeValue(kind, value, name);
+        }
+      }
+      return out as Decoded<S>;
+    },
+  };
+}
