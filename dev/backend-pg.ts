@@ -16,9 +16,9 @@ const MAX_PREPARED = 1000;
 
 /**
  * Names for prepared statements, so each distinct query is parsed and planned once per pooled connection
- * instead of on every request (pg sends Parse only the first time a connection sees a name). Postgres spent
- * ~88 µs of CPU per GET /users/me re-planning unnamed statements, ~27 µs with them prepared: on a shared
- * machine that is CPU taken from the worker being measured. A new generation of names after a table
+ * instead of on every request (pg sends Parse only the first time a connection sees a name): on a shared
+ * machine, Postgres re-planning every query takes CPU from the worker being measured (README,
+ * Performance, has the figures). A new generation of names after a table
  * changed under a prepared statement makes every connection prepare afresh.
  */
 function preparedNames() {

@@ -1,8 +1,7 @@
 // The mail catcher's page: caught mail, newest first, plain-text bodies (where verification codes are).
+import { escapeHtml } from "../src/mail/escape-html";
 import type { CaughtMessage } from "./mail-catcher";
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 function renderMessage(m: CaughtMessage): string {
   const body = m.text ?? (m.html === null ? "(no body)" : "(HTML only; see GET /api/messages)");

@@ -2,9 +2,10 @@
 // worker uses. drizzle's neon-http migrator sends every statement as its own request and records applied
 // migrations only after all of them ran; it does not wrap a migration in a transaction.
 import { fileURLToPath } from "node:url";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-http";
 import { migrate } from "drizzle-orm/neon-http/migrator";
+import { throughLocalEndpoint } from "./neon-routing";
 
 const DEFAULT_MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
 
@@ -17,18 +18,9 @@ export interface MigrateOptions {
 
 export async function migrateDatabase(databaseUrl: string, opts: MigrateOptions = {}): Promise<void> {
   const db = drizzle({ client: neon(databaseUrl) });
-  const run = () => migrate(db, { migrationsFolder: opts.migrationsFolder ?? DEFAULT_MIGRATIONS }).catch(withDatabaseReason);
-  if (!opts.localEndpoint) return run();
-
-  // neonConfig is process-wide: route to the endpoint only while migrating, then put back what was there.
-  const previous = neonConfig.fetchEndpoint;
-  const endpoint = `${opts.localEndpoint.replace(/\/+$/, "")}/sql`;
-  neonConfig.fetchEndpoint = () => endpoint;
-  try {
-    await run();
-  } finally {
-    neonConfig.fetchEndpoint = previous;
-  }
+  await throughLocalEndpoint(opts.localEndpoint, () =>
+    migrate(db, { migrationsFolder: opts.migrationsFolder ?? DEFAULT_MIGRATIONS }).catch(withDatabaseReason),
+  );
 }
 
 // drizzle reports "Failed query: <sql>" and keeps the database's reason in `cause`; put the reason first.

@@ -28,13 +28,13 @@ export async function hostWorker(scriptPath: string, bindings: Record<string, st
     handleStructuredLogs: () => {},
     inspectorPort: opts.inspectorPort,
     // Requests go straight to the worker's own socket, as in production. Miniflare's usual URL puts its
-    // entry worker (a JavaScript proxy that adds headers and routes) in front, which took ~40% of
-    // workerd's time on the hello route and made every ratio to hello look better than it is.
+    // entry worker (a JavaScript proxy that adds headers and routes) in front, which takes a large share
+    // of workerd's time on the hello route and makes every ratio to hello look better than it is.
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     // Miniflare otherwise sends every subrequest through one more JavaScript worker of its own (it copies
-    // the headers to drop CF-Connecting-IP and refetches), which doubled what a database round trip cost
-    // workerd (a bare POST subrequest: ~95 µs of CPU with it, ~50 µs without). Production strips that
-    // header outside the isolate, and the bench sends none.
+    // the headers to drop CF-Connecting-IP and refetches), which about doubles what a database round trip
+    // costs workerd (README, Performance). Production strips that header outside the isolate, and the
+    // bench sends none.
     stripCfConnectingIp: false,
   });
   const url = (await mf.unsafeGetDirectURL()).toString().replace(/\/$/, "");

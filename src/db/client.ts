@@ -8,8 +8,7 @@ export type Database = NeonHttpDatabase<typeof schema>;
 const clients = new Map<string, Database>();
 
 // Shows this service in pg_stat_activity and Neon's monitoring. Given in the URL, it also spares the driver
-// appending its own on every query (it re-resolves the connection string per query): ~3% of workerd's
-// CPU on GET /users/me.
+// appending its own on every query (it re-resolves the connection string per query; README, Performance).
 const APPLICATION_NAME = "edge-accounts";
 
 function withApplicationName(databaseUrl: string): string {

@@ -13,9 +13,8 @@ const dialect = new PgDialect();
 /**
  * A statement for the hottest paths: its SQL text is built from drizzle's `sql` template once per
  * isolate and prepared once per database client, so a call only fills in its named placeholders
- * (`sql.placeholder("now")`). Rebuilding the text on every request was ~8% of GET /users/me's profile in
- * workerd; preparing gave /users/me and refresh 6–7% more throughput (npm run bench, interleaved A/B).
- * Errors and Server-Timing go through the same driver path as `db.execute`.
+ * (`sql.placeholder("now")`) instead of rebuilding the text on every request (what that saves: README,
+ * Performance). Errors and Server-Timing go through the same driver path as `db.execute`.
  */
 export function preparedStatement<V extends object>(statement: SQL): (db: Database, values: V) => Promise<{ rows: Row[] }> {
   const query = dialect.sqlToQuery(statement);

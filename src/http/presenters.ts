@@ -13,14 +13,17 @@ export const toUserOut = (u: UserRecord) => ({
   updated_at: u.updatedAt.toISOString(),
 });
 
-export const toTokenResponse = (t: IssuedTokens) => ({
+/** RFC 6749 §5.1's access token response (the OAuth token endpoint answers exactly this). */
+export const toOAuthTokenResponse = (t: IssuedTokens) => ({
   access_token: t.accessToken,
   token_type: "bearer" as const,
   expires_in: t.accessExpiresIn,
   refresh_token: t.refreshToken,
   refresh_expires_in: t.refreshExpiresIn,
-  user: toUserOut(t.user),
 });
+
+/** The JSON API's TokenResponse: the same, with the user. */
+export const toTokenResponse = (t: IssuedTokens) => ({ ...toOAuthTokenResponse(t), user: toUserOut(t.user) });
 
 export const toSessionOut = (s: SessionView) => ({
   id: s.id,

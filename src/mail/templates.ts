@@ -1,7 +1,6 @@
+import { escapeHtml } from "./escape-html";
 import type { MailMessage } from "./mailer";
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 /** Every message has the same plain-text and HTML content; the HTML is built from escaped paragraphs. */
 function message(to: string, subject: string, paragraphs: string[], code?: string): MailMessage {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { clientInfo } from "../http/client-info";
 import { OAUTH_ERROR_CODES, OAUTH_NO_STORE, oauthErrorResponse } from "../http/oauth-error";
+import { toOAuthTokenResponse } from "../http/presenters";
 import { enforceRateLimit } from "../http/rate-limit";
 import { Email } from "../schemas/fields";
 import { json } from "../schemas/responses";
@@ -98,15 +99,5 @@ oauthTokenRoutes.post(tokenRoute.path, async (c) => {
   } else {
     tokens = await refreshSession(c.get("deps"), request.refresh_token);
   }
-  return c.json(
-    {
-      access_token: tokens.accessToken,
-      token_type: "bearer" as const,
-      expires_in: tokens.accessExpiresIn,
-      refresh_token: tokens.refreshToken,
-      refresh_expires_in: tokens.refreshExpiresIn,
-    },
-    200,
-    OAUTH_NO_STORE,
-  );
+  return c.json(toOAuthTokenResponse(tokens), 200, OAUTH_NO_STORE);
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../dev/migrate-db";
+import { throughLocalEndpoint } from "../../dev/neon-routing";
 import { startSqlEndpoint, type SqlEndpoint } from "../../dev/sql-endpoint";
 
 const DATABASE_URL = "postgresql://app:app@db.localtest.me/app";
@@ -32,10 +33,7 @@ describe("migrateDatabase", () => {
     await endpoint.close();
   });
 
-  const query = async (text: string) => {
-    neonConfig.fetchEndpoint = () => `${endpoint.url}/sql`;
-    return neon(DATABASE_URL).query(text);
-  };
+  const query = (text: string) => throughLocalEndpoint(endpoint.url, () => neon(DATABASE_URL).query(text));
 
   it("applies pending migrations once, statement by statement, through the endpoint", async () => {
     writeMigrations(folder, [
