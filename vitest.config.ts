@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { generateSigningJwk, generateTokenSecret } from "./dev/secrets.ts";
+import { generateSigningJwk, generateTokenSecret } from "./dev/stack/secrets.ts";
 import type { ConfigVariable } from "./src/config.ts";
 
 // Fresh per run: no key or secret is ever checked in, not even for tests.

@@ -1,10 +1,10 @@
 // npm run dev: the whole local stack in one process tree. Ctrl-C stops all of it.
 import { spawn } from "node:child_process";
 import { CONFIG_VARIABLES } from "../src/config";
-import { startMailCatcher } from "./mail-catcher";
-import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV, type WorkerVars } from "./local-env";
-import { migrateDatabase } from "./migrate-db";
-import { startSqlEndpoint } from "./sql-endpoint";
+import { startMailCatcher } from "./stack/mail-catcher";
+import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV, type WorkerVars } from "./stack/local-env";
+import { migrateDatabase } from "./stack/migrate-db";
+import { startSqlEndpoint } from "./stack/sql-endpoint";
 
 // Worker variables a developer may override from the shell (they win over .dev.vars): every one the
 // worker reads, but DATABASE_URL, which in the shell picks the database behind the local endpoint instead.

@@ -1,6 +1,6 @@
 // npm run db:migrate: applies drizzle/ to DATABASE_URL (see database-target.ts for where that leads).
-import { withDatabase } from "./database-target";
-import { migrateDatabase } from "./migrate-db";
+import { withDatabase } from "./stack/database-target";
+import { migrateDatabase } from "./stack/migrate-db";
 
 withDatabase(async (target) => {
   await migrateDatabase(target.databaseUrl, { localEndpoint: target.localEndpoint });

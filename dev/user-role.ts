@@ -1,8 +1,8 @@
 // npm run user:role -- <email> <admin|user>: grants or revokes admin, against DATABASE_URL or the local database.
 import { neon } from "@neondatabase/serverless";
 import { ADMIN_ROLE, isRole, ROLES } from "../src/domain/roles";
-import { withDatabase } from "./database-target";
-import { throughLocalEndpoint } from "./neon-routing";
+import { withDatabase } from "./stack/database-target";
+import { throughLocalEndpoint } from "./stack/neon-routing";
 
 const [email, role] = process.argv.slice(2);
 if (!email || !isRole(role)) {

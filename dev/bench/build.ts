@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { WRANGLER_OFFLINE_ENV } from "../local-env";
+import { WRANGLER_OFFLINE_ENV } from "../stack/local-env";
 
 export interface BuiltWorker {
   scriptPath: string;

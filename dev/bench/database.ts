@@ -1,9 +1,9 @@
 // The bench's database: a throwaway database on the Postgres in DATABASE_URL (dropped afterwards, so no
 // one's data is touched), or in-memory PGlite; behind the local Neon-compatible endpoint either way.
 import pg from "pg";
-import { LOCAL_NEON_URL } from "../local-env";
-import { migrateDatabase } from "../migrate-db";
-import { startSqlEndpoint, type SqlEndpoint } from "../sql-endpoint";
+import { LOCAL_NEON_URL } from "../stack/local-env";
+import { migrateDatabase } from "../stack/migrate-db";
+import { startSqlEndpoint, type SqlEndpoint } from "../stack/sql-endpoint";
 
 export interface BenchDatabase {
   endpoint: SqlEndpoint;

@@ -2,8 +2,8 @@
 // browser tests, and stops its whole process tree afterwards.
 import { spawn } from "node:child_process";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../../dev/http-util";
-import type { WorkerVars } from "../../dev/local-env";
+import { freePort } from "../../dev/stack/http-util";
+import type { WorkerVars } from "../../dev/stack/local-env";
 
 export const ADMIN_EMAIL = "admin@example.test";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMailCatcher, type CaughtMessage, type MailCatcher } from "../../dev/mail-catcher";
+import { startMailCatcher, type CaughtMessage, type MailCatcher } from "../../dev/stack/mail-catcher";
 
 describe("mail catcher", () => {
   let catcher: MailCatcher;

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "../../dev/migrate-db";
-import { throughLocalEndpoint } from "../../dev/neon-routing";
-import { startSqlEndpoint, type SqlEndpoint } from "../../dev/sql-endpoint";
+import { migrateDatabase } from "../../dev/stack/migrate-db";
+import { throughLocalEndpoint } from "../../dev/stack/neon-routing";
+import { startSqlEndpoint, type SqlEndpoint } from "../../dev/stack/sql-endpoint";
 
 const DATABASE_URL = "postgresql://app:app@db.localtest.me/app";
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { neon, neonConfig, type NeonQueryFunction } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSqlEndpoint, type SqlEndpoint } from "../../dev/sql-endpoint";
+import { startSqlEndpoint, type SqlEndpoint } from "../../dev/stack/sql-endpoint";
 
 const backends = [
   { name: "pglite", databaseUrl: undefined },

@@ -1,7 +1,7 @@
 import type { TestProject } from "vitest/node";
-import { startMailCatcher } from "../../dev/mail-catcher";
-import { migrateDatabase } from "../../dev/migrate-db";
-import { startSqlEndpoint } from "../../dev/sql-endpoint";
+import { startMailCatcher } from "../../dev/stack/mail-catcher";
+import { migrateDatabase } from "../../dev/stack/migrate-db";
+import { startSqlEndpoint } from "../../dev/stack/sql-endpoint";
 
 declare module "vitest" {
   interface ProvidedContext {

@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/neon-http";
 import { migrate } from "drizzle-orm/neon-http/migrator";
 import { throughLocalEndpoint } from "./neon-routing";
 
-const DEFAULT_MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
+const DEFAULT_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 export interface MigrateOptions {
   /** A local SQL endpoint (e.g. "http://127.0.0.1:4444"); the database URL's host is then never resolved. */

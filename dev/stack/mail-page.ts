@@ -1,5 +1,5 @@
 // The mail catcher's page: caught mail, newest first, plain-text bodies (where verification codes are).
-import { escapeHtml } from "../src/mail/escape-html";
+import { escapeHtml } from "../../src/mail/escape-html";
 import type { CaughtMessage } from "./mail-catcher";
 
 

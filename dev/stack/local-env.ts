@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { ConfigVariable } from "../src/config";
+import type { ConfigVariable } from "../../src/config";
 import { generateSigningJwk, generateTokenSecret } from "./secrets";
 
 /** Values for the worker's variables (names checked against the config schema). */
