@@ -51,8 +51,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 }
 
-async function main(): Promise<number> {
-  const started = performance.now();
+/** The deployable build on workerd, its database and mail catcher, one seeded user with a session. */
+async function startStack() {
   const workdir = mkdtempSync(join(tmpdir(), "accounts-bench-"));
   cleanups.push(() => rmSync(workdir, { recursive: true, force: true }));
 
@@ -89,10 +89,20 @@ async function main(): Promise<number> {
   await createUser(worker.url, email, PASSWORD);
   const [me] = await openSessions(worker.url, email, PASSWORD, 1);
   const bearer = { authorization: `Bearer ${me!.access_token}` };
+  return { app, hashBuild, db, worker, runId, email, bearer };
+}
 
-  if (soakSeconds !== null) return soak(worker, { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 }, soakSeconds);
+type Stack = Awaited<ReturnType<typeof startStack>>;
+type Measured = LoadResult & { workerCpuSeconds: number | null };
 
-  const hashWorker = await hostWorker(hashBuild!.scriptPath, {});
+async function main(): Promise<number> {
+  const started = performance.now();
+  const stack = await startStack();
+  const { app, db, worker, runId, email, bearer } = stack;
+  const meScenario: Scenario = { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 };
+  if (soakSeconds !== null) return soak(worker, meScenario, soakSeconds);
+
+  const hashWorker = await hostWorker(stack.hashBuild!.scriptPath, {});
   cleanups.push(() => hashWorker.dispose());
   const hashing = await hashBenchmark(hashWorker.url);
 
@@ -103,31 +113,53 @@ async function main(): Promise<number> {
   const cpuBound = 2 * Math.max(2, cores);
   const scenarios: Scenario[] = [
     { name: "hello (GET /health)", kind: "get", url: worker.url, path: "/api/v1/health", connections: 32, budget: 0 },
-    { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 },
+    meScenario,
     { name: "POST /auth/refresh", kind: "refresh", url: worker.url, refreshTokens, connections: refreshConnections, budget: 1 },
     { name: "hash only (workerd)", kind: "get", url: hashWorker.url, path: "/verify", connections: cpuBound, budget: null },
     { name: "POST /auth/login", kind: "login", url: worker.url, email, password: PASSWORD, connections: cpuBound, budget: 2 },
     { name: "POST /auth/register", kind: "register", url: worker.url, runId, password: PASSWORD, connections: cpuBound, budget: 1 },
   ];
-
-  const rows: ScenarioReport[] = [];
   const wanted = args.only?.split(",").filter(Boolean) ?? [];
   const chosen = scenarios.filter((s, i) => i === 0 || !wanted.length || wanted.some((w) => s.name.includes(w)));
-  const measured = new Map<Scenario, (LoadResult & { workerCpuSeconds: number | null })[]>();
-  const workerdPid = (scenario: Scenario) => (scenario.url === hashWorker.url ? hashWorker : worker).workerdPid();
-  const measure = async (scenario: Scenario, secs: number) => {
-    const cpuBefore = cpuSeconds(workerdPid(scenario));
-    const result = await runLoad(scenario, secs);
-    const cpuAfter = cpuSeconds(workerdPid(scenario));
-    const workerCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-    measured.set(scenario, [...(measured.get(scenario) ?? []), { ...result, workerCpuSeconds }]);
-  };
+
   // Warm-up first: JIT, connection pools, the isolate's once-only work. Refresh chains are not spent on it.
   for (const scenario of chosen) if (scenario.kind !== "refresh") await runLoad(scenario, 2);
+  const probes = await probeRoundTrips(chosen, stack);
+  const measured = await measureInSlices(chosen, (scenario) => (scenario.url === hashWorker.url ? hashWorker : worker).workerdPid());
+  const rows = summarize(chosen, measured, probes);
 
-  // Round trips per request, exactly: requests one at a time, every one answered, against the endpoint's
-  // counter. Counting during timed load undercounts: when the time is up the load generator drops its
-  // connections, and workerd cancels a login caught between its two statements.
+  console.log();
+  printTable(rows);
+  const checks = evaluate(rows, app.gzipBytes);
+  console.log();
+  console.log(`scrypt ln=${hashing.params.ln},r=${hashing.params.r},p=${hashing.params.p} in workerd: native ${hashing.nativeMs.toFixed(1)} ms, @noble/hashes ${hashing.nobleMs.toFixed(1)} ms per hash; identical bytes: ${hashing.identical ? "yes" : "NO"}`);
+  for (const c of checks) console.log(`${c.skipped ? "SKIP" : c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.skipped ? "not measured (--only)" : c.value}`);
+  const elapsed = (performance.now() - started) / 1000;
+  console.log(`\nbench took ${elapsed.toFixed(0)} s`);
+
+  writeJson("dev/bench/results/latest.json", {
+    date: new Date().toISOString(),
+    machine: { cpus: cores, cpuModel: cpus()[0]?.model, node: process.version },
+    database: db.description,
+    secondsPerScenario: seconds,
+    bundle: { rawBytes: app.rawBytes, gzipBytes: app.gzipBytes, limitBytes: BUNDLE_LIMIT },
+    hashing,
+    scenarios: rows,
+    fastapiMeBaseline: FASTAPI_ME_BASELINE,
+    checks,
+    elapsedSeconds: elapsed,
+  });
+  // Correctness (errors, round trips, identical hashes) fails the run; speed is reported, not asserted.
+  const correct = checks.filter((c) => c.correctness).every((c) => c.ok);
+  return correct && hashing.identical ? 0 : 1;
+}
+
+/**
+ * Round trips per request, exactly: requests one at a time, every one answered, against the endpoint's
+ * counter. Counting during timed load undercounts: when the time is up the load generator drops its
+ * connections, and workerd cancels a login caught between its two statements.
+ */
+async function probeRoundTrips(chosen: Scenario[], { db, worker, email }: Stack): Promise<Map<Scenario, { trips: number; errors: number }>> {
   const probes = new Map<Scenario, { trips: number; errors: number }>();
   for (const scenario of chosen.filter((s) => s.budget !== null)) {
     const probe: Scenario = scenario.kind === "refresh"
@@ -137,19 +169,39 @@ async function main(): Promise<number> {
     const result = await runCounted(probe, ROUND_TRIP_PROBE);
     probes.set(scenario, { trips: ((await quietCount(db.endpoint)) - before) / result.completed, errors: result.errors });
   }
-  // Scenarios take turns in short slices, so a slow stretch on a shared machine hits them alike and the
-  // ratios to hello (and login to hash-only) compare like with like. Refresh chains can only be walked
-  // once, so refresh gets one slice. Hashing scenarios do a few requests a second and get longer slices.
+  return probes;
+}
+
+/**
+ * Scenarios take turns in short slices, so a slow stretch on a shared machine hits them alike and the
+ * ratios to hello (and login to hash-only) compare like with like. Refresh chains can only be walked
+ * once, so refresh gets one slice. Hashing scenarios do a few requests a second and get longer slices.
+ * workerd's CPU time is read around each slice.
+ */
+async function measureInSlices(chosen: Scenario[], workerdPid: (s: Scenario) => number | null): Promise<Map<Scenario, Measured[]>> {
+  const measured = new Map<Scenario, Measured[]>();
+  const measure = async (scenario: Scenario, secs: number) => {
+    const cpuBefore = cpuSeconds(workerdPid(scenario));
+    const result = await runLoad(scenario, secs);
+    const cpuAfter = cpuSeconds(workerdPid(scenario));
+    const workerCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    measured.set(scenario, [...(measured.get(scenario) ?? []), { ...result, workerCpuSeconds }]);
+  };
   const rounds = 3;
   const turns = chosen.filter((s) => s.kind !== "refresh");
   for (let round = 0; round < rounds; round++) {
     for (const scenario of turns) await measure(scenario, (scenario.connections < 8 ? Math.max(seconds, 15) : seconds) / rounds);
   }
   for (const scenario of chosen.filter((s) => s.kind === "refresh")) await measure(scenario, seconds);
+  return measured;
+}
 
+/** One report row per scenario from its slices and its round-trip probe; the first row (hello) is the yardstick. */
+function summarize(chosen: Scenario[], measured: Map<Scenario, Measured[]>, probes: Map<Scenario, { trips: number; errors: number }>): ScenarioReport[] {
+  const rows: ScenarioReport[] = [];
   for (const scenario of chosen) {
     const slices = measured.get(scenario)!;
-    const sum = (f: (s: (typeof slices)[number]) => number) => slices.reduce((n, s) => n + f(s), 0);
+    const sum = (f: (s: Measured) => number) => slices.reduce((n, s) => n + f(s), 0);
     const completed = sum((s) => s.completed);
     const requestsPerSecond = completed / sum((s) => s.seconds);
     const probe = probes.get(scenario);
@@ -173,44 +225,24 @@ async function main(): Promise<number> {
       console.log(`  ${scenario.name}: statuses ${statuses}, socket errors ${sum((s) => s.socketErrors)}, timeouts ${sum((s) => s.timeouts)}`);
     }
   }
+  return rows;
+}
 
-  console.log();
-  printTable(rows);
+/** The targets, each PASS/FAIL/SKIP; only the correctness ones (round trips, errors) fail the run. */
+function evaluate(rows: ScenarioReport[], bundleGzipBytes: number) {
   const byName = (name: string) => rows.find((r) => r.name.startsWith(name)) ?? { ...rows[0]!, requestsPerSecond: NaN, ratioToHello: NaN };
   const measuredAll = (...names: string[]) => names.every((n) => rows.some((r) => r.name.startsWith(n)));
   const meRow = byName("GET /users/me");
   const loginRow = byName("POST /auth/login");
   const hashRow = byName("hash only");
-  const roundTripsOnBudget = rows.every((r) => r.budget === null || Math.abs((r.roundTripsPerRequest ?? 0) - r.budget) < 0.02);
-  const noErrors = rows.every((r) => r.errors === 0);
-  const checks = [
-    { what: `GET /users/me ≥ 2× FastAPI (${FASTAPI_ME_BASELINE} req/s)`, skipped: !measuredAll("GET /users/me"), ok: meRow.requestsPerSecond >= 2 * FASTAPI_ME_BASELINE, value: `${meRow.requestsPerSecond.toFixed(0)} req/s = ${(meRow.requestsPerSecond / FASTAPI_ME_BASELINE).toFixed(2)}×` },
-    { what: "GET /users/me ≥ 50% of hello", skipped: !measuredAll("GET /users/me"), ok: (meRow.ratioToHello ?? 0) >= 0.5, value: `${((meRow.ratioToHello ?? 0) * 100).toFixed(1)}%${cpuRatio(rows[0]!, meRow)}` },
-    { what: "login within 10% of the pure hashing rate", skipped: !measuredAll("POST /auth/login", "hash only"), ok: loginRow.requestsPerSecond >= 0.9 * hashRow.requestsPerSecond, value: `${((loginRow.requestsPerSecond / hashRow.requestsPerSecond) * 100).toFixed(1)}%` },
-    { what: "DB round trips per request = budget", ok: roundTripsOnBudget, value: rows.filter((r) => r.budget !== null).map((r) => (r.roundTripsPerRequest ?? 0).toFixed(2)).join(" / ") },
-    { what: "no errors", ok: noErrors, value: String(rows.reduce((n, r) => n + r.errors, 0)) },
-    { what: `bundle ≤ ${kib(BUNDLE_LIMIT)} gzipped`, ok: app.gzipBytes <= BUNDLE_LIMIT, value: kib(app.gzipBytes) },
+  return [
+    { what: `GET /users/me ≥ 2× FastAPI (${FASTAPI_ME_BASELINE} req/s)`, skipped: !measuredAll("GET /users/me"), correctness: false, ok: meRow.requestsPerSecond >= 2 * FASTAPI_ME_BASELINE, value: `${meRow.requestsPerSecond.toFixed(0)} req/s = ${(meRow.requestsPerSecond / FASTAPI_ME_BASELINE).toFixed(2)}×` },
+    { what: "GET /users/me ≥ 50% of hello", skipped: !measuredAll("GET /users/me"), correctness: false, ok: (meRow.ratioToHello ?? 0) >= 0.5, value: `${((meRow.ratioToHello ?? 0) * 100).toFixed(1)}%${cpuRatio(rows[0]!, meRow)}` },
+    { what: "login within 10% of the pure hashing rate", skipped: !measuredAll("POST /auth/login", "hash only"), correctness: false, ok: loginRow.requestsPerSecond >= 0.9 * hashRow.requestsPerSecond, value: `${((loginRow.requestsPerSecond / hashRow.requestsPerSecond) * 100).toFixed(1)}%` },
+    { what: "DB round trips per request = budget", skipped: false, correctness: true, ok: rows.every((r) => r.budget === null || Math.abs((r.roundTripsPerRequest ?? 0) - r.budget) < 0.02), value: rows.filter((r) => r.budget !== null).map((r) => (r.roundTripsPerRequest ?? 0).toFixed(2)).join(" / ") },
+    { what: "no errors", skipped: false, correctness: true, ok: rows.every((r) => r.errors === 0), value: String(rows.reduce((n, r) => n + r.errors, 0)) },
+    { what: `bundle ≤ ${kib(BUNDLE_LIMIT)} gzipped`, skipped: false, correctness: false, ok: bundleGzipBytes <= BUNDLE_LIMIT, value: kib(bundleGzipBytes) },
   ];
-  console.log();
-  console.log(`scrypt ln=${hashing.params.ln},r=${hashing.params.r},p=${hashing.params.p} in workerd: native ${hashing.nativeMs.toFixed(1)} ms, @noble/hashes ${hashing.nobleMs.toFixed(1)} ms per hash; identical bytes: ${hashing.identical ? "yes" : "NO"}`);
-  for (const c of checks) console.log(`${c.skipped ? "SKIP" : c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.skipped ? "not measured (--only)" : c.value}`);
-  const elapsed = (performance.now() - started) / 1000;
-  console.log(`\nbench took ${elapsed.toFixed(0)} s`);
-
-  writeJson("dev/bench/results/latest.json", {
-    date: new Date().toISOString(),
-    machine: { cpus: cores, cpuModel: cpus()[0]?.model, node: process.version },
-    database: db.description,
-    secondsPerScenario: seconds,
-    bundle: { rawBytes: app.rawBytes, gzipBytes: app.gzipBytes, limitBytes: BUNDLE_LIMIT },
-    hashing,
-    scenarios: rows,
-    fastapiMeBaseline: FASTAPI_ME_BASELINE,
-    checks,
-    elapsedSeconds: elapsed,
-  });
-  // Correctness (errors, round trips, identical hashes) fails the run; speed is reported, not asserted.
-  return roundTripsOnBudget && noErrors && hashing.identical ? 0 : 1;
 }
 
 /** How `row`'s workerd CPU per request compares with hello's (throughput on a busy machine follows it). */
