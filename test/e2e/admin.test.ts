@@ -72,7 +72,6 @@ describe("admin users page", () => {
     await page.getByText(`${pupils[0]} is now an admin.`).waitFor();
     await page.reload();
     expect(await page.getByLabel(`Role of ${pupils[0]}`).inputValue()).toBe("admin");
-    await snap(page, "33-debug");
     await role.selectOption("user", { timeout: 5000 });
     await page.getByText(`${pupils[0]} is now a user.`).waitFor();
   });
