@@ -92,6 +92,27 @@ export async function readCodeFromCatcher(context: BrowserContext, email: string
   }
 }
 
+/** How many messages the catcher holds for `address` (its JSON API: for counting, not for reading codes). */
+export async function mailCount(address: string): Promise<number> {
+  const res = await fetch(`${MAIL_URL}/api/messages?to=${encodeURIComponent(address)}`);
+  if (!res.ok) throw new Error(`the mail catcher answered ${res.status}`);
+  return ((await res.json()) as unknown[]).length;
+}
+
+/**
+ * Asserts `address` still has exactly `count` messages after `settleMs`. Mail goes out after the
+ * server's answer, so that none was sent can only be shown by waiting as long as one would take.
+ */
+export async function expectNoMoreMail(address: string, count: number, settleMs = 2000): Promise<void> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const seen = await mailCount(address);
+    if (seen !== count) throw new Error(`expected ${count} message(s) to ${address}, the catcher has ${seen}`);
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Fills a labelled input. */
 export async function fill(page: Page, label: string | RegExp, value: string): Promise<void> {
   await page.getByLabel(label, { exact: typeof label === "string" }).fill(value);

@@ -2,6 +2,9 @@ import { env } from "cloudflare:test";
 import { importJWK, SignJWT, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { fixedClock, systemClock } from "../../src/clock";
+import { parseConfig } from "../../src/config";
+import { verifyAccessToken } from "../../src/security/access-token";
+import { loadKeySet } from "../../src/security/keys";
 import { call, workerWith, createVerifiedUser, expectProblem } from "./helpers";
 
 const privateJwk = JSON.parse(env.JWT_PRIVATE_KEY!) as JWK & { kid: string };
@@ -118,5 +121,45 @@ describe("access tokens on GET /users/me", () => {
     const jwks = (await (await rotated("GET", "/.well-known/jwks.json")).json()) as { keys: JWK[] };
     expect(jwks.keys.map((k) => k.kid)).toEqual(["next-key", privateJwk.kid]);
     expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+  });
+});
+
+// Over HTTP the verified-token cache cannot be seen (a cached answer equals a fresh one), so these call
+// verifyAccessToken directly, in workerd, on tokens the worker really issued.
+describe("verifyAccessToken's memory of verified tokens", () => {
+  /**
+   * A key set of our own: parseConfig returns new objects and loadKeySet keys its cache by them, so
+   * taking keys away from this one leaves the worker's untouched.
+   */
+  async function ownKeySet() {
+    const { jwt } = parseConfig(env);
+    const keys = await loadKeySet(jwt.privateKey, jwt.publicKeys);
+    return { keys, settings: { issuer: jwt.issuer, audience: jwt.audience, ttlSeconds: jwt.accessTtl } };
+  }
+
+  it("answers a token it verified before from memory, with no key left to check its signature", async () => {
+    const [{ token }, { token: unseen }] = [await createVerifiedUser(), await createVerifiedUser()];
+    const { keys, settings } = await ownKeySet();
+    const now = new Date();
+    const claims = await verifyAccessToken(keys, token, settings, now);
+    expect(claims).toEqual({ sub: claimsOf(token).sub, sid: claimsOf(token).sid, role: "user" });
+    keys.verifyingKeys.clear();
+    // A fresh check is now impossible, as the token never seen shows: only memory can answer.
+    await expect(verifyAccessToken(keys, unseen, settings, now)).rejects.toMatchObject({ code: "invalid_token" });
+    expect(await verifyAccessToken(keys, token, settings, now)).toEqual(claims);
+  });
+
+  it("does not answer from memory once the token has expired, nor for another issuer or audience", async () => {
+    const { token } = await createVerifiedUser();
+    const { keys, settings } = await ownKeySet();
+    const exp = claimsOf(token).exp as number;
+    await verifyAccessToken(keys, token, settings, new Date((exp - 60) * 1000));
+    keys.verifyingKeys.clear();
+    const refused = { code: "invalid_token" };
+    await expect(verifyAccessToken(keys, token, { ...settings, audience: "other-service" }, new Date((exp - 60) * 1000))).rejects.toMatchObject(refused);
+    await expect(verifyAccessToken(keys, token, { ...settings, issuer: "https://evil.test" }, new Date((exp - 60) * 1000))).rejects.toMatchObject(refused);
+    // Still remembered a second before its expiry (so the refusals above are the scope check's), not at it.
+    expect((await verifyAccessToken(keys, token, settings, new Date((exp - 1) * 1000))).sid).toBe(claimsOf(token).sid);
+    await expect(verifyAccessToken(keys, token, settings, new Date(exp * 1000))).rejects.toMatchObject(refused);
   });
 });

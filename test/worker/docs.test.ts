@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call } from "./helpers";
+import { call, roundTrips } from "./helpers";
 
 interface OpenApiDoc {
   openapi: string;
@@ -85,7 +85,10 @@ describe("health", () => {
   });
 
   it.each(["/health/db", "/api/v1/health/db"])("%s measures one database round trip", async (path) => {
-    const res = await call("GET", path);
+    // Counted at the SQL endpoint: a readiness probe that never reached the database (or took
+    // several trips) would still answer ok with some latency.
+    const { result: res, trips } = await roundTrips(() => call("GET", path));
+    expect(trips).toBe(1);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; latency_ms: number };
     expect(body.status).toBe("ok");

@@ -81,6 +81,28 @@ export async function codeFromMail(address: string, count = 1): Promise<string> 
   return code!;
 }
 
+/**
+ * A code that differs from `old`: the newest once `mails` messages reached the address, or, while it
+ * equals `old` (two random 6-digit codes coincide once in a million), the next one `askAgain` gets
+ * after the clock steps past the one-code-a-minute limit. Tests that show a newer code voids an older
+ * one need two that differ; a service that keeps mailing the same code fails here.
+ */
+export async function codeUnlike(
+  old: string,
+  email: string,
+  mails: number,
+  askAgain: () => Promise<Response>,
+  clock: { advance(ms: number): void },
+): Promise<string> {
+  for (let tries = 0; tries < 5; tries++) {
+    const code = await codeFromMail(email, mails + tries);
+    if (code !== old) return code;
+    clock.advance(61_000);
+    expect((await askAgain()).status).toBe(202);
+  }
+  throw new Error(`${email} was mailed the code ${old} again and again: it should be random`);
+}
+
 export interface TokenBody {
   access_token: string;
   token_type: string;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { call, createVerifiedUser, PASSWORD } from "./helpers";
+import { fixedClock } from "../../src/clock";
+import { call, createVerifiedUser, PASSWORD, signIn, workerWith } from "./helpers";
 
-const form = (body: string, headers: Record<string, string> = {}) =>
-  call("POST", "/auth/token", { rawBody: body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+const form = (body: string, headers: Record<string, string> = {}, via = call) =>
+  via("POST", "/auth/token", { rawBody: body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
 
 async function expectOAuthError(res: Response, error: string) {
   expect(res.status).toBe(400);
@@ -30,11 +31,28 @@ describe("POST /auth/token (RFC 6749)", () => {
   });
 
   it("refresh_token grant rotates like /auth/refresh", async () => {
-    const { refreshToken } = await createVerifiedUser();
-    const res = await form(`grant_type=refresh_token&refresh_token=${enc(refreshToken)}`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { refresh_token: string };
-    expect(body.refresh_token).not.toBe(refreshToken);
+    // A fixed clock, to step past the reuse window (REFRESH_REUSE_WINDOW=10 s) without sleeping.
+    const clock = fixedClock("2026-11-22T12:00:00Z");
+    const worker = workerWith(clock);
+    const grant = async (refreshToken: string) => {
+      const res = await form(`grant_type=refresh_token&refresh_token=${enc(refreshToken)}`, {}, worker);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { access_token: string; refresh_token: string };
+    };
+    const { email } = await createVerifiedUser();
+    const { refreshToken } = await signIn(email, undefined, worker);
+    const child = await grant(refreshToken);
+    expect(child.refresh_token).not.toBe(refreshToken);
+    expect((await worker("GET", "/users/me", { token: child.access_token })).status).toBe(200);
+    // The new refresh token works, and its successor is now the session's one live token.
+    const grandchild = await grant(child.refresh_token);
+    expect(grandchild.refresh_token).not.toBe(child.refresh_token);
+    expect((await worker("GET", "/users/me", { token: grandchild.access_token })).status).toBe(200);
+    clock.advance(10_001);
+    // The spent token back after the window is theft: refused, and the whole session ends with it.
+    await expectOAuthError(await form(`grant_type=refresh_token&refresh_token=${enc(child.refresh_token)}`, {}, worker), "invalid_grant");
+    await expectOAuthError(await form(`grant_type=refresh_token&refresh_token=${enc(grandchild.refresh_token)}`, {}, worker), "invalid_grant");
+    expect((await worker("GET", "/users/me", { token: grandchild.access_token })).status).toBe(401);
   });
 
   it("ignores client credentials a public client sends (Swagger UI's Authorize does)", async () => {

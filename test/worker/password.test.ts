@@ -33,7 +33,35 @@ describe("password hashing in workerd", () => {
   });
 });
 
+/** Stands in for crypto.getRandomValues: hands out these words in order, and says how many are left. */
+function scriptedWords(...words: number[]) {
+  const queue = [...words];
+  const fill = (array: Uint32Array) => {
+    for (let i = 0; i < array.length; i++) {
+      if (queue.length === 0) throw new Error("asked for more random words than the test scripted");
+      array[i] = queue.shift()!;
+    }
+  };
+  return { fill, left: () => queue.length };
+}
+
+// The largest multiple of 10^6 below 2^32: words from here up would make the low codes likelier.
+const SIX_DIGIT_LIMIT = 4_294_000_000;
+
 describe("one-time code digits", () => {
+  it("skip random words at and above the rejection limit", () => {
+    const source = scriptedWords(SIX_DIGIT_LIMIT, 0xffff_ffff, SIX_DIGIT_LIMIT - 1);
+    expect(randomDigits(6, source.fill)).toBe("999999");
+    expect(source.left()).toBe(0);
+  });
+
+  it("take the first word below the limit, modulo 10^6 and zero-padded", () => {
+    const source = scriptedWords(1_000_042, 7);
+    expect(randomDigits(6, source.fill)).toBe("000042");
+    expect(source.left()).toBe(1);
+  });
+
+  // The bias rejection removes is invisible at this size; this catches a generator that is plainly broken.
   it("are six decimal digits and roughly uniform in their first digit", () => {
     const counts = new Array(10).fill(0) as number[];
     for (let i = 0; i < 5000; i++) {
