@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { generateSigningJwk, generateTokenSecret } from "./dev/stack/secrets.ts";
 import type { ConfigVariable } from "./src/config.ts";
