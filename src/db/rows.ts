@@ -1,7 +1,7 @@
 import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from "drizzle-orm";
 
-/** A row as a raw statement (db.execute) returns it: column name → driver value. Only this file reads one. */
-type RawRow = Record<string, unknown>;
+/** A row as a raw statement (db.execute) returns it: column name → driver value. Only the decoders here read one. */
+export type RawRow = Record<string, unknown>;
 
 export interface Columns<T> {
   /** The columns for a SELECT or RETURNING list, each under its own name (`alias.full_name`). */

@@ -3,9 +3,7 @@ import type { ClientInfo } from "../context";
 import { clientNetwork } from "../security/client-network";
 
 /** CF-Connecting-IP is set by Cloudflare's edge and cannot be forged by the client there. */
-export const clientIp = (c: Context): string | null => c.req.header("cf-connecting-ip") ?? null;
-
 export function clientInfo(c: Context): ClientInfo {
-  const ip = clientIp(c);
+  const ip = c.req.header("cf-connecting-ip") ?? null;
   return { userAgent: c.req.header("user-agent") ?? null, ip, network: clientNetwork(ip) };
 }

@@ -29,7 +29,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get("requestId");
   const answer = asAppError(err, c.get("log") ?? createLogger({ request_id: requestId }));
   if (c.get("errorStyle") === "oauth") {
-    const { status, error } = toOAuthError(answer.status, answer.code);
+    const { status, error } = toOAuthError(answer);
     return oauthErrorResponse(status, error, answer.detail, answer.extra.headers);
   }
   return problemResponse(answer, requestId);

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { problemSpec, type ProblemCode } from "../domain/problems";
+import { problemSpec } from "../domain/problems";
+import type { AppError } from "../errors";
 import type { AppEnv } from "./app-env";
 
 /** RFC 6749 §5.1: token responses, and their errors, must not be cached. */
@@ -13,7 +14,7 @@ export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
  * names a failed grant's), status 400 for the protocol's own errors; a body too large, a rate limit, an
  * outage or a fault keep their status.
  */
-export function toOAuthError(status: number, code: ProblemCode): { status: number; error: OAuthErrorCode } {
+export function toOAuthError({ status, code }: AppError): { status: number; error: OAuthErrorCode } {
   const { oauth } = problemSpec(code);
   if (oauth) return { status: 400, error: oauth };
   if (status === 429 || status === 503) return { status, error: "temporarily_unavailable" };

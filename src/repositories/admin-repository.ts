@@ -4,7 +4,7 @@ import type { ProfileChanges } from "./user-repository";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { sessionIsLive } from "./session-sql";
 import { ADMIN_ROLE, isRole, type Role } from "../domain/roles";
-import { computedColumns } from "../db/rows";
+import { computedColumns, type RawRow } from "../db/rows";
 import { userRecord, type UserRecord } from "./user-record";
 
 export interface Viewer {
@@ -21,7 +21,7 @@ export type CallerRole = Role | null;
 
 // The caller's role while their session is live, NULL once it is over.
 const callerState = computedColumns({ caller_role: "text?" });
-const callerRoleOf = (row: Parameters<typeof callerState.decode>[0]): CallerRole => {
+const callerRoleOf = (row: RawRow): CallerRole => {
   const role = callerState.decode(row).caller_role;
   return isRole(role) ? role : null;
 };

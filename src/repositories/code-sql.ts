@@ -40,13 +40,14 @@ export const codeAttemptCtes = (a: CodeAttempt): SQL => {
   const live = sql`c.user_id = ${a.userId} AND c.purpose = ${a.purpose} AND c.consumed_at IS NULL`;
   const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${a.budget.windowSeconds}::int)`;
   const max = sql`${a.budget.maxFailures}::int`;
+  // The one test of a guess: the code matches, is under its cap and unexpired (the gate reads it from the
+  // statement's snapshot to decide what to charge; the attempt re-checks it on the locked row).
+  const accepted = sql`c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now} AND c.code_hash = ${a.codeHash}`;
   return sql`
   gate AS (
     INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
-    SELECT ${a.budget.subject}, ${a.purpose}, CASE WHEN EXISTS (
-             SELECT 1 FROM one_time_codes c
-             WHERE ${live} AND c.code_hash = ${a.codeHash} AND c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now}
-           ) THEN 0 ELSE 1 END, ${now}
+    SELECT ${a.budget.subject}, ${a.purpose},
+           CASE WHEN EXISTS (SELECT 1 FROM one_time_codes c WHERE ${live} AND ${accepted}) THEN 0 ELSE 1 END, ${now}
     WHERE ${guard}
     ON CONFLICT (subject, purpose) DO UPDATE SET
       failures = CASE WHEN ${windowOver} THEN excluded.failures
@@ -57,7 +58,7 @@ export const codeAttemptCtes = (a: CodeAttempt): SQL => {
   ), attempt AS (
     UPDATE one_time_codes c
     SET attempts = LEAST(c.attempts + 1, ${a.maxAttempts}::int + 1),
-        consumed_at = CASE WHEN c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now} AND c.code_hash = ${a.codeHash} THEN ${now} END
+        consumed_at = CASE WHEN ${accepted} THEN ${now} END
     WHERE ${live} AND ${guard} AND (SELECT allowed FROM gate)
     RETURNING c.user_id, c.new_email, c.consumed_at IS NOT NULL AS ok, c.attempts, c.expires_at
   )`;

@@ -17,7 +17,7 @@ export interface PasswordFailureLimits {
 }
 
 /** The row of login_failures that counts every network together. */
-export const ALL_NETWORKS = "*";
+const ALL_NETWORKS = "*";
 
 /**
  * SQL for the later of the two locks (this network's, all networks') on `subject`: the account's id, or

@@ -4,7 +4,7 @@ import { preparedStatement } from "../db/prepared";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { forgetNetworkFailuresSql, lockedUntilSql, recordFailureSql, type PasswordFailureLimits } from "./login-failure-sql";
 import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
-import { computedColumns } from "../db/rows";
+import { computedColumns, type RawRow } from "../db/rows";
 import { userRecord, userWithPassword, type UserRecord, type UserWithPassword } from "./user-record";
 
 export interface PasswordCheckTarget {
@@ -18,7 +18,7 @@ export interface PasswordCheckTarget {
 
 const lockState = computedColumns({ subject: "text", locked_until: "timestamp?" });
 
-const toPasswordCheckTarget = (row: Parameters<typeof lockState.decode>[0]): PasswordCheckTarget => {
+const toPasswordCheckTarget = (row: RawRow): PasswordCheckTarget => {
   const { subject, locked_until } = lockState.decode(row);
   return { user: userWithPassword.decodeJoined(row), subject, lockedUntil: locked_until };
 };
