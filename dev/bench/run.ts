@@ -251,10 +251,15 @@ function cpuRatio(hello: ScenarioReport, row: ScenarioReport): string {
   return ` (workerd CPU per request: ${hello.workerCpuPerRequestUs.toFixed(0)} µs for hello, ${row.workerCpuPerRequestUs.toFixed(0)} µs: ${((hello.workerCpuPerRequestUs / row.workerCpuPerRequestUs) * 100).toFixed(1)}%)`;
 }
 
-/** The endpoint's round-trip counter once requests still in flight have landed (unchanged for 300 ms). */
+/**
+ * The endpoint's round-trip counter once requests still in flight have landed: unchanged for a second.
+ * A login the warm-up's load generator cut off may still be hashing (a few hundred ms each, queued on the
+ * isolate's one thread) before it sends its second statement; a shorter quiet spell let one land inside
+ * the next probe (CI once counted 0.15 round trips for hello).
+ */
 async function quietCount(endpoint: { requestCount(): number }): Promise<number> {
   let last = endpoint.requestCount();
-  for (let stable = 0, waited = 0; stable < 3 && waited < 5000; waited += 100) {
+  for (let stable = 0, waited = 0; stable < 10 && waited < 15_000; waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
     const now = endpoint.requestCount();
     stable = now === last ? stable + 1 : 0;
