@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { generateSigningJwk, generateTokenSecret } from "./dev/stack/secrets.ts";
 import type { ConfigVariable } from "./src/config.ts";
+import { ContractLast } from "./test/setup/contract-last.ts";
 
 // Fresh per run: no key or secret is ever checked in, not even for tests.
 const jwtPrivateKey = generateSigningJwk();
@@ -9,6 +10,7 @@ const tokenSecret = generateTokenSecret();
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: ContractLast },
     // The worker's per-request access log is noise in test output; warnings and errors still show.
     onConsoleLog: (log) => !log.includes('"level":"info"'),
     projects: [
@@ -45,6 +47,7 @@ export default defineConfig({
                 } satisfies Record<ConfigVariable, string>),
                 TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),
                 TEST_MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
+                TEST_ANSWER_RECORDER_URL: inject<string>("answerRecorderUrl"),
               },
             },
           })),
@@ -53,6 +56,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["./test/setup/global-setup.ts"],
+          setupFiles: ["./test/setup/flush-answers.ts"],
           // Round-trip assertions read the endpoint's global request counter: one file at a time.
           fileParallelism: false,
           testTimeout: 30_000,

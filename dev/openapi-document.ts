@@ -1,5 +1,5 @@
-// Prints the API's OpenAPI document, as the worker serves it at /api/v1/openapi.json, to stdout or to a
-// file: what `npm run lint:openapi` lints and `npm run client:types` generates types from.
+// Writes the API's OpenAPI document, as the worker serves it at /api/v1/openapi.json, to a file: what
+// `npm run lint:openapi` lints. (Not to stdout: the worker's request log goes there.)
 import { writeFileSync } from "node:fs";
 import { createApp } from "../src/app";
 
@@ -11,7 +11,6 @@ export async function openApiDocument(): Promise<string> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = process.argv[2];
-  const text = await openApiDocument();
-  if (out) writeFileSync(out, text);
-  else process.stdout.write(text);
+  if (!out) throw new Error("usage: tsx dev/openapi-document.ts <file>");
+  writeFileSync(out, await openApiDocument());
 }

@@ -2,11 +2,14 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { systemClock, type Clock } from "./clock";
+import { API_TAGS, documentedRoutes, SECURITY_SCHEMES } from "./http/api-route";
 import type { AppEnv } from "./http/app-env";
 import { provideDeps } from "./http/deps";
 import { noStoreByDefault } from "./http/cache-control";
 import { answersInOAuthErrors } from "./http/oauth-error";
 import { onError, onNotFound } from "./http/error-handler";
+import { methodNotAllowed } from "./http/method-not-allowed";
+import { API_BASE_PATH, PROBLEM_TYPE_PATH } from "./http/paths";
 import { requestLog } from "./http/request-log";
 import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
 import { validationHook } from "./http/validation";
@@ -14,11 +17,12 @@ import { adminUserRoutes } from "./routes/admin-users";
 import { authRoutes } from "./routes/auth";
 import { clientConfigRoutes } from "./routes/client-config";
 import { docsRoutes } from "./routes/docs";
+import { problemPages } from "./routes/problem-pages";
 import { healthRoutes } from "./routes/health";
 import { oauthTokenRoutes, TOKEN_PATH } from "./routes/oauth-token";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
-import { wellKnownRoutes } from "./routes/well-known";
+import { JWKS_ROUTE, wellKnownRoutes } from "./routes/well-known";
 import { VERSION } from "./version";
 
 export interface AppOptions {
@@ -30,6 +34,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 export function createApp({ clock = systemClock }: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Its routes are registered below; the 405 check reads them from the document on first use.
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use("*", requestLog());
   app.use("/api/*", apiSecurityHeaders());
   app.use("/.well-known/*", apiSecurityHeaders());
@@ -38,8 +44,8 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   app.use("/redoc", docsSecurityHeaders());
   app.use("/api/*", apiCors());
   app.use("/api/*", noStoreByDefault());
+  app.use("*", methodNotAllowed(() => documentedRoutes(api.openAPIRegistry)));
 
-  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Before the body limit, so even a 413 from the token endpoint is an RFC 6749 error.
   api.use(TOKEN_PATH, answersInOAuthErrors());
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
@@ -47,17 +53,23 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   api.route("/", healthRoutes);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Accounts API", version: VERSION, description: "Registration, verification, login, tokens and profiles." },
-    servers: [{ url: "/api/v1" }],
+    info: {
+      title: "Accounts API",
+      version: VERSION,
+      description: "Registration, verification, login, tokens and profiles.",
+      // Whoever deploys the service answers for it; the reference pages are where its users start.
+      contact: { name: "Accounts API maintainers", url: "/redoc" },
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
+    },
+    servers: [{ url: API_BASE_PATH }],
+    tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
   });
-  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  api.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
-    type: "oauth2",
-    flows: { password: { tokenUrl: "/api/v1/auth/token", refreshUrl: "/api/v1/auth/token", scopes: {} } },
-  });
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) api.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  // Served at the origin's root (below), described with the API.
+  api.openAPIRegistry.registerPath(JWKS_ROUTE);
   api.route("/", clientConfigRoutes);
   api.use("*", provideDeps({ clock }));
-  // Rate limits are part of each route's definition (routes/*.ts: rateLimit(operation)), so an alias
+  // Rate limits are part of each route's definition (apiRoute's `rateLimit`), so an alias
   // shares its operation's budget and no path is spelled twice.
   api.route("/", authRoutes);
   api.route("/", oauthTokenRoutes);
@@ -66,12 +78,14 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   // After userRoutes: /users/me must win over /users/{id}.
   api.route("/", adminUserRoutes);
 
-  app.route("/api/v1", api);
+  app.route(API_BASE_PATH, api);
   // Load balancers probe the bare path; it is the same handler as /api/v1/health.
   app.route("/", healthRoutes);
   app.use("/.well-known/*", provideDeps({ clock }));
   app.route("/", wellKnownRoutes);
   app.route("/", docsRoutes);
+  app.use(`${PROBLEM_TYPE_PATH}*`, apiSecurityHeaders());
+  app.route("/", problemPages);
 
   app.notFound(onNotFound);
   app.onError(onError);

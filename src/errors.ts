@@ -34,7 +34,11 @@ export class AppError extends Error {
   }
 }
 
+/** A token was sent and refused (RFC 6750 §3.1: the challenge names the error). */
 export const invalidToken = (detail?: string) => new AppError("invalid_token", detail, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+
+/** No credentials at all: the challenge names the scheme and no error (RFC 6750 §3.1). */
+export const missingToken = (detail: string) => new AppError("invalid_token", detail, { headers: { "WWW-Authenticate": "Bearer" } });
 
 export const validationError = (errors: FieldError[], detail?: string) => new AppError("validation_error", detail, { errors });
 

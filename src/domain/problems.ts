@@ -5,12 +5,17 @@
  * (RFC 6749 §5.2's `invalid_grant` for a failed grant); the app's handling of codes is checked against
  * this list by a test.
  */
-interface ProblemSpec {
+export interface ProblemSpec {
   status: number;
   detail: string;
   /** How the OAuth token endpoint reports this problem, when it is one of the grant's own failures. */
   oauth?: "invalid_grant";
+  /** A header every answer with this code carries (documented with it in the OpenAPI document). */
+  header?: ProblemHeader;
 }
+
+/** Headers that come with some problems: when to retry (RFC 9110 §10.2.3), which scheme to authenticate with (RFC 6750 §3). */
+export type ProblemHeader = "Retry-After" | "WWW-Authenticate";
 
 export const PROBLEMS = {
   // Malformed requests
@@ -19,9 +24,10 @@ export const PROBLEMS = {
   unsupported_media_type: { status: 415, detail: "Send the body as application/json." },
   validation_error: { status: 422, detail: "The request has invalid fields." },
   not_found: { status: 404, detail: "No such route." },
+  method_not_allowed: { status: 405, detail: "This path does not take that method; the Allow header lists the ones it takes." },
 
   // Credentials and tokens
-  invalid_token: { status: 401, detail: "The access token is missing, invalid or expired.", oauth: "invalid_grant" },
+  invalid_token: { status: 401, detail: "The access token is missing, invalid or expired.", oauth: "invalid_grant", header: "WWW-Authenticate" },
   refresh_token_reused: {
     status: 401,
     detail: "This refresh token was already used; the session has been revoked. Sign in again.",
@@ -29,14 +35,19 @@ export const PROBLEMS = {
   },
   invalid_credentials: { status: 401, detail: "The email or password is not correct.", oauth: "invalid_grant" },
   email_not_verified: { status: 403, detail: "Verify your email address first; we sent you a code.", oauth: "invalid_grant" },
-  account_locked: { status: 429, detail: "Too many failed sign-ins. Try again later, or reset your password.", oauth: "invalid_grant" },
+  account_locked: {
+    status: 429,
+    detail: "Too many failed sign-ins. Try again later, or reset your password.",
+    oauth: "invalid_grant",
+    header: "Retry-After",
+  },
   invalid_password: { status: 403, detail: "The password is not correct." },
   cross_site_request: { status: 403, detail: "The refresh cookie can only be used from this site's own pages." },
 
   // One-time codes
   invalid_code: { status: 400, detail: "The code is not valid." },
   code_expired: { status: 400, detail: "This code has expired. Request a new one." },
-  too_many_attempts: { status: 429, detail: "Too many wrong codes for this address. Try again later." },
+  too_many_attempts: { status: 429, detail: "Too many wrong codes for this address. Try again later.", header: "Retry-After" },
 
   // Accounts
   forbidden: { status: 403, detail: "Only an admin can do this." },
@@ -48,13 +59,13 @@ export const PROBLEMS = {
   last_admin: { status: 409, detail: "This is the last admin; make someone else admin first." },
 
   // Limits
-  too_many_requests: { status: 429, detail: "A code was sent less than a minute ago. Wait a moment before asking again." },
-  rate_limited: { status: 429, detail: "Too many requests from your network. Wait a minute and try again." },
+  too_many_requests: { status: 429, detail: "A code was sent less than a minute ago. Wait a moment before asking again.", header: "Retry-After" },
+  rate_limited: { status: 429, detail: "Too many requests from your network. Wait a minute and try again.", header: "Retry-After" },
 
   // The service itself
   internal_error: { status: 500, detail: "Something went wrong on our side." },
   configuration_error: { status: 500, detail: "The service is misconfigured; the operator has to fix it." },
-  service_unavailable: { status: 503, detail: "The database is not reachable right now. Try again shortly." },
+  service_unavailable: { status: 503, detail: "The database is not reachable right now. Try again shortly.", header: "Retry-After" },
 } as const satisfies Record<string, ProblemSpec>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -30,7 +30,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const answer = asAppError(err, c.get("log") ?? createLogger({ request_id: requestId }));
   if (c.get("errorStyle") === "oauth") {
     const { status, error } = toOAuthError(answer);
-    return oauthErrorResponse(status, error, answer.detail, answer.extra.headers);
+    // RFC 6749 errors name no scheme to authenticate with; a wait (a lock too) keeps its Retry-After.
+    const retryAfter = answer.extra.headers?.["Retry-After"];
+    return oauthErrorResponse(status, error, answer.detail, retryAfter ? { "Retry-After": retryAfter } : {});
   }
   return problemResponse(answer, requestId);
 };

@@ -14,7 +14,7 @@ export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
  * names a failed grant's), status 400 for the protocol's own errors; a body too large, a rate limit, an
  * outage or a fault keep their status.
  */
-export function toOAuthError({ status, code }: AppError): { status: number; error: OAuthErrorCode } {
+export function toOAuthError({ status, code }: Pick<AppError, "status" | "code">): { status: number; error: OAuthErrorCode } {
   const { oauth } = problemSpec(code);
   if (oauth) return { status: 400, error: oauth };
   if (status === 429 || status === 503) return { status, error: "temporarily_unavailable" };

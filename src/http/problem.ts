@@ -1,5 +1,6 @@
 import type { ProblemCode } from "../domain/problems";
 import type { AppError, FieldError } from "../errors";
+import { PROBLEM_TYPE_PATH } from "./paths";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -28,10 +29,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
-/** RFC 9457 problem details. `type` is a relative URI naming the machine code. */
+export const problemTitle = (status: number): string => TITLES[status] ?? "Error";
+
+/** RFC 9457 problem details. `type` is a relative URI, resolving on this origin to the code's page. */
 export function problemResponse(problem: AppError, requestId?: string): Response {
   const { status, code, detail, extra } = problem;
-  const body: Problem = { type: `/problems/${code}`, title: TITLES[status] ?? "Error", status, detail, code };
+  const body: Problem = { type: `${PROBLEM_TYPE_PATH}/${code}`, title: problemTitle(status), status, detail, code };
   if (requestId) body.instance = `urn:request:${requestId}`;
   if (extra.errors) body.errors = extra.errors;
   return new Response(JSON.stringify(body), {

@@ -2,12 +2,15 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError } from "../errors";
 import type { IssuedTokens } from "../services/session-tokens";
+import { API_BASE_PATH } from "./paths";
 import type { AppEnv } from "./app-env";
 
 // The browser app never sees its refresh token: it lives in this cookie, sent only to the auth routes.
 // The __Secure- prefix makes browsers refuse it over plain HTTP (localhost counts as secure).
 const NAME = "refresh_token";
-const OPTIONS = { path: "/api/v1/auth", httpOnly: true, secure: true, sameSite: "Strict", prefix: "secure" } as const;
+const OPTIONS = { path: `${API_BASE_PATH}/auth`, httpOnly: true, secure: true, sameSite: "Strict", prefix: "secure" } as const;
+/** The cookie's name as browsers send it (the prefix included). */
+export const REFRESH_COOKIE_NAME = `__Secure-${NAME}`;
 
 export function setRefreshCookie(c: Context<AppEnv>, tokens: IssuedTokens): void {
   setCookie(c, NAME, tokens.refreshToken, { ...OPTIONS, maxAge: tokens.refreshExpiresIn });

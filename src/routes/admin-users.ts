@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
+import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
-import { requireBearer } from "../http/auth";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { FullName, QueryText, Username } from "../schemas/fields";
-import { bearerSecurity, INPUT_PROBLEMS, json, jsonBody, problemResponses, SIGNED_IN_PROBLEMS, UserOut } from "../schemas/responses";
+import { FullName, QueryText, Username, Uuid } from "../schemas/fields";
+import { json, jsonBody, UserOut } from "../schemas/responses";
 import { deleteUser, getUser, listUsers, updateUser } from "../services/admin-service";
 
 const ListQuery = z.object({
@@ -14,50 +14,58 @@ const ListQuery = z.object({
   q: QueryText(100).trim().optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name." }),
 });
 const UserPage = z.object({ items: z.array(UserOut), next_cursor: z.string().nullable() }).openapi("UserPage");
-const UserId = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
+const UserId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 const UserUpdate = z
   .strictObject({ full_name: FullName.optional(), username: Username.optional(), role: z.enum(ROLES).optional() })
   .openapi("UserUpdate");
 
-const common = { tags: ["admin"], security: bearerSecurity, middleware: requireBearer() };
-// Another user answers 404 to anyone but an admin: to them it does not exist. A malformed id is a 422.
-const ABOUT_A_USER = [...SIGNED_IN_PROBLEMS, "user_not_found", "validation_error"] as const;
+const common = { tag: "admin", access: "bearer" } as const;
+// Another user answers 404 to anyone but an admin: to them it does not exist.
+const ABOUT_A_USER = ["user_not_found"] as const;
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
   ...common,
+  operationId: "listUsers",
   method: "get",
   path: "/users",
   summary: "List users (admin), oldest first, with an opaque cursor",
   request: { query: ListQuery },
-  responses: { 200: json(UserPage, "A page of users."), ...problemResponses(...SIGNED_IN_PROBLEMS, "forbidden", "validation_error") },
+  problems: ["forbidden"],
+  responses: { 200: json(UserPage, "A page of users.") },
 });
 
-const getRoute = createRoute({
+const getRoute = apiRoute({
   ...common,
+  operationId: "getUser",
   method: "get",
   path: "/users/{id}",
   summary: "A user (yourself, or anyone for an admin)",
   request: { params: UserId },
-  responses: { 200: json(UserOut, "The user."), ...problemResponses(...ABOUT_A_USER) },
+  problems: ABOUT_A_USER,
+  responses: { 200: json(UserOut, "The user.") },
 });
 
-const patchRoute = createRoute({
+const patchRoute = apiRoute({
   ...common,
+  operationId: "updateUser",
   method: "patch",
   path: "/users/{id}",
   summary: "Change a user (yourself, or anyone for an admin; only admins set `role`)",
   description: "A changed role revokes every session of the user: tokens that state the old role cannot be refreshed.",
   request: { params: UserId, body: jsonBody(UserUpdate) },
-  responses: { 200: json(UserOut, "The updated user."), ...problemResponses(...ABOUT_A_USER, ...INPUT_PROBLEMS, "forbidden", "username_taken", "last_admin") },
+  problems: [...ABOUT_A_USER, "forbidden", "username_taken", "last_admin"],
+  responses: { 200: json(UserOut, "The updated user.") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
   ...common,
+  operationId: "deleteUser",
   method: "delete",
   path: "/users/{id}",
   summary: "Delete a user (admin); their sessions and codes go too",
   request: { params: UserId },
-  responses: { 204: { description: "Deleted." }, ...problemResponses(...ABOUT_A_USER, "forbidden", "last_admin") },
+  problems: [...ABOUT_A_USER, "forbidden", "last_admin"],
+  responses: { 204: { description: "Deleted." } },
 });
 
 export const adminUserRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,14 +1,13 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { aliasRoute, apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
-import { requireBearer } from "../http/auth";
 import { clientInfo } from "../http/client-info";
-import { rateLimit } from "../http/rate-limit";
 import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie } from "../http/refresh-cookie";
 import { toTokenResponse, toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
-import { AppError } from "../errors";
-import { Accepted, bearerSecurity, INPUT_PROBLEMS, json, jsonBody, problemResponses, SIGNED_IN_PROBLEMS, TokenResponse, UserOut } from "../schemas/responses";
-import { Code, Email, FullName, Password, Username } from "../schemas/fields";
+import { missingToken } from "../errors";
+import { Accepted, json, jsonBody, TokenResponse, UserOut } from "../schemas/responses";
+import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
 import { login } from "../services/login-service";
 import { register, resendVerification, verifyEmail } from "../services/registration-service";
 import { forgotPassword, resetPassword } from "../services/recovery-service";
@@ -17,7 +16,7 @@ import { logout, logoutEverywhere, refreshSession } from "../services/session-se
 const RegisterIn = z
   .strictObject({ email: Email, password: Password, full_name: FullName.optional(), username: Username.optional() })
   .openapi("RegisterIn");
-const LoginIn = z.strictObject({ email: Email, password: z.string().min(1).max(1024) }).openapi("LoginIn");
+const LoginIn = z.strictObject({ email: Email, password: PresentedPassword }).openapi("LoginIn");
 const VerifyIn = z
   .strictObject({
     email: Email,
@@ -37,119 +36,132 @@ const RefreshIn = z
 // Identical bytes whatever the address's state, so the answer reveals nothing about who has an account.
 const ACCEPTED = { status: "accepted", detail: "If the address can receive mail, a message is on its way." } as const;
 
-const registerRoute = createRoute({
+const registerRoute = apiRoute({
   method: "post",
   path: "/auth/register",
-  tags: ["auth"],
+  operationId: "register",
+  tag: "auth",
+  access: "public",
   summary: "Create an account",
   description:
     "With email verification on (default) answers 202 whatever the address's state and mails a code (at most one a minute); the account is activated by POST /auth/verify, with the password sent there. Off, 201 with the user. A username another account has is 409 either way.",
-  middleware: [rateLimit("register")] as const,
+  rateLimit: "register",
   request: { body: jsonBody(RegisterIn) },
+  problems: ["email_taken", "username_taken"],
   responses: {
     201: json(z.object({ user: UserOut }), "Created (verification off)."),
     202: json(Accepted, "Accepted; a code (or a notice for an existing account) was mailed."),
-    ...problemResponses(...INPUT_PROBLEMS, "email_taken", "username_taken", "rate_limited"),
   },
 });
 
-const verifyRoute = createRoute({
+const verifyRoute = apiRoute({
   method: "post",
   path: "/auth/verify",
-  tags: ["auth"],
+  operationId: "verifyEmail",
+  tag: "auth",
+  access: "public",
   summary: "Verify an email address with its code, set the password, and sign in",
-  middleware: [rateLimit("verifyEmail")] as const,
+  rateLimit: "verifyEmail",
   request: { body: jsonBody(VerifyIn) },
+  problems: ["invalid_code", "code_expired", "username_taken", "too_many_attempts"],
   responses: {
     200: json(TokenResponse, "Verified; a session was opened."),
-    ...problemResponses(...INPUT_PROBLEMS, "invalid_code", "code_expired", "username_taken", "too_many_attempts", "rate_limited"),
   },
 });
 
-const resendRoute = createRoute({
+const resendRoute = apiRoute({
   method: "post",
   path: "/auth/verify/resend",
-  tags: ["auth"],
+  operationId: "resendVerification",
+  tag: "auth",
+  access: "public",
   summary: "Mail a new verification code",
-  middleware: [rateLimit("resendVerification")] as const,
+  rateLimit: "resendVerification",
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state."), ...problemResponses(...INPUT_PROBLEMS, "rate_limited") },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state.") },
 });
 
-const loginRoute = createRoute({
+const loginRoute = apiRoute({
   method: "post",
   path: "/auth/login",
-  tags: ["auth"],
+  operationId: "login",
+  tag: "auth",
+  access: "public",
   summary: "Sign in with email and password",
-  middleware: [rateLimit("password")] as const,
+  rateLimit: "password",
   request: { body: jsonBody(LoginIn) },
+  problems: ["invalid_credentials", "email_not_verified", "account_locked"],
   responses: {
     200: json(TokenResponse, "Signed in; a session was opened."),
-    ...problemResponses(...INPUT_PROBLEMS, "invalid_credentials", "email_not_verified", "account_locked", "rate_limited"),
   },
 });
 
-const refreshRoute = createRoute({
+const refreshRoute = apiRoute({
   method: "post",
   path: "/auth/refresh",
-  tags: ["auth"],
+  operationId: "refresh",
+  tag: "auth",
+  access: "refresh",
   summary: "Exchange a refresh token for a new pair (rotation)",
   description:
     "Every use rotates the token. Presenting the previous token again within the reuse window returns the same successor; any other superseded token, of any generation, revokes the session. When the token came from the cookie, the answer carries no `refresh_token` (the new one is in the cookie only).",
   request: { body: { required: false, content: { "application/json": { schema: RefreshIn } } } },
+  problems: ["invalid_token", "refresh_token_reused", "cross_site_request"],
   responses: {
     200: json(TokenResponse, "A new access token and the successor refresh token (also set as the cookie)."),
-    ...problemResponses(...INPUT_PROBLEMS, "invalid_token", "refresh_token_reused", "cross_site_request"),
   },
 });
 
-
-const logoutRoute = createRoute({
+const logoutRoute = apiRoute({
   method: "post",
   path: "/auth/logout",
-  tags: ["auth"],
+  operationId: "logout",
+  tag: "auth",
+  access: "bearer",
   summary: "Sign out this session",
-  security: bearerSecurity,
-  middleware: [requireBearer()] as const,
-  responses: { 204: { description: "This session is revoked; its tokens stop working at once." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
+  responses: { 204: { description: "This session is revoked; its tokens stop working at once." } },
 });
 
-const logoutAllRoute = createRoute({
+const logoutAllRoute = apiRoute({
   method: "post",
   path: "/auth/logout/all",
-  tags: ["auth"],
+  operationId: "logoutAll",
+  tag: "auth",
+  access: "bearer",
   summary: "Sign out every session of this user",
-  security: bearerSecurity,
-  middleware: [requireBearer()] as const,
-  responses: { 204: { description: "Every session is revoked." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
+  responses: { 204: { description: "Every session is revoked." } },
 });
 
-const forgotPasswordRoute = createRoute({
+const forgotPasswordRoute = apiRoute({
   method: "post",
   path: "/auth/forgot-password",
-  tags: ["auth"],
+  operationId: "forgotPassword",
+  tag: "auth",
+  access: "public",
   summary: "Mail a password reset code",
-  middleware: [rateLimit("forgotPassword")] as const,
+  rateLimit: "forgotPassword",
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute)."), ...problemResponses(...INPUT_PROBLEMS, "rate_limited") },
+  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute).") },
 });
 
-const resetPasswordRoute = createRoute({
+const resetPasswordRoute = apiRoute({
   method: "post",
   path: "/auth/reset-password",
-  tags: ["auth"],
+  operationId: "resetPassword",
+  tag: "auth",
+  access: "public",
   summary: "Set a new password with the mailed code; every session is signed out",
-  middleware: [rateLimit("resetPassword")] as const,
+  rateLimit: "resetPassword",
   request: { body: jsonBody(ResetPasswordIn) },
+  problems: ["invalid_code", "code_expired", "too_many_attempts"],
   responses: {
     204: { description: "Password set; the address counts as verified; all sessions revoked." },
-    ...problemResponses(...INPUT_PROBLEMS, "invalid_code", "code_expired", "too_many_attempts", "rate_limited"),
   },
 });
 
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-for (const route of [registerRoute, { ...registerRoute, path: "/users", summary: "Create an account (alias of /auth/register)" }]) {
+for (const route of [registerRoute, aliasRoute(registerRoute, { path: "/users", operationId: "createUser", summary: "Create an account (alias of /auth/register)" })]) {
   authRoutes.openapi(route, async (c) => {
     const body = c.req.valid("json");
     const result = await register(c.get("deps"), {
@@ -173,7 +185,7 @@ authRoutes.openapi(resendRoute, async (c) => {
   return c.json(ACCEPTED, 202);
 });
 
-for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary: "Sign in (alias of /auth/login)" }]) {
+for (const route of [loginRoute, aliasRoute(loginRoute, { path: "/users/login", operationId: "loginAlias", summary: "Sign in (alias of /auth/login)" })]) {
   authRoutes.openapi(route, async (c) => {
     const tokens = await login(c.get("deps"), c.req.valid("json"), clientInfo(c));
     setRefreshCookie(c, tokens);
@@ -184,7 +196,7 @@ for (const route of [loginRoute, { ...loginRoute, path: "/users/login", summary:
 authRoutes.openapi(refreshRoute, async (c) => {
   const fromBody = c.req.valid("json").refresh_token;
   const presented = fromBody ?? refreshTokenFromCookie(c);
-  if (!presented) throw new AppError("invalid_token", "Send a refresh_token, or the refresh cookie.");
+  if (!presented) throw missingToken("Send a refresh_token, or the refresh cookie.");
   const tokens = await refreshSession(c.get("deps"), presented);
   setRefreshCookie(c, tokens);
   // A cookie's token stays out of reach of the page's scripts: the body does not repeat it.

@@ -1,6 +1,7 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { getConfig } from "../config";
 import { ROLES } from "../domain/roles";
+import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
 import { json } from "../schemas/responses";
 
@@ -12,10 +13,13 @@ const ClientConfig = z
   })
   .openapi("ClientConfig");
 
-const clientConfigRoute = createRoute({
+const clientConfigRoute = apiRoute({
   method: "get",
   path: "/client-config",
-  tags: ["health"],
+  operationId: "clientConfig",
+  tag: "health",
+  access: "public",
+  needs: "config",
   summary: "What a sign-in front end needs to know about this deployment (nothing secret)",
   responses: { 200: json(ClientConfig, "The settings.") },
 });

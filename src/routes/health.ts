@@ -1,27 +1,32 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { getConfig } from "../config";
 import { getDatabase } from "../db/client";
+import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
-import { json, problemResponses } from "../schemas/responses";
+import { json } from "../schemas/responses";
 import { VERSION } from "../version";
 
-const healthRoute = createRoute({
+const healthRoute = apiRoute({
   method: "get",
   path: "/health",
-  tags: ["health"],
+  operationId: "health",
+  tag: "health",
+  access: "public",
+  needs: "nothing",
   summary: "Liveness: the worker answers",
   responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health"), "Alive.") },
 });
 
-const dbHealthRoute = createRoute({
+const dbHealthRoute = apiRoute({
   method: "get",
   path: "/health/db",
-  tags: ["health"],
+  operationId: "databaseHealth",
+  tag: "health",
+  access: "public",
   summary: "Readiness: one round trip to the database",
   responses: {
     200: json(z.object({ status: z.literal("ok"), latency_ms: z.number() }).openapi("DatabaseHealth"), "The database answered."),
-    ...problemResponses("service_unavailable"),
   },
 });
 

@@ -1,22 +1,28 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { apiRoute, OAUTH_SCOPE } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
 import { clientInfo } from "../http/client-info";
-import { OAUTH_ERROR_CODES, OAUTH_NO_STORE, oauthErrorResponse } from "../http/oauth-error";
+import { OAUTH_NO_STORE, oauthErrorResponse } from "../http/oauth-error";
 import { toOAuthTokenResponse } from "../http/presenters";
 import { enforceRateLimit } from "../http/rate-limit";
-import { Email } from "../schemas/fields";
+import { Email, PresentedPassword } from "../schemas/fields";
 import { json } from "../schemas/responses";
 import { login } from "../services/login-service";
 import { refreshSession } from "../services/session-service";
 import type { IssuedTokens } from "../services/session-tokens";
 
 // RFC 6749 §4.3 (password) and §6 (refresh). Client credentials, if a client sends them, are
-// ignored: this is a public client's endpoint and scopes are not used.
-const optional = { scope: z.string().max(1000).optional(), client_id: z.string().max(200).optional(), client_secret: z.string().max(200).optional() };
+// ignored: this is a public client's endpoint. A requested scope is ignored too (§3.3 allows it): every
+// token grants the one scope there is, and the answer always says so (§5.1).
+const optional = {
+  scope: z.string().max(1000).optional().openapi({ description: `Ignored: every token is granted \`${OAUTH_SCOPE}\`.` }),
+  client_id: z.string().max(200).optional().openapi({ description: "Ignored: a public client needs no identification." }),
+  client_secret: z.string().max(200).optional().openapi({ description: "Ignored: a public client has no secret." }),
+};
 const TokenRequest = z
   .discriminatedUnion("grant_type", [
-    z.object({ grant_type: z.literal("password"), username: z.string().min(1).max(254), password: z.string().min(1).max(1024), ...optional }),
+    z.object({ grant_type: z.literal("password"), username: z.string().min(1).max(254), password: PresentedPassword, ...optional }),
     z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string().min(1).max(200), ...optional }),
   ])
   .openapi("TokenRequest");
@@ -28,30 +34,24 @@ const OAuthTokens = z
     expires_in: z.number().int(),
     refresh_token: z.string(),
     refresh_expires_in: z.number().int(),
+    scope: z.literal(OAUTH_SCOPE).openapi({ description: "The scope granted, whatever was asked for." }),
   })
   .openapi("OAuthTokenResponse");
 
-const OAuthError = z
-  .object({
-    error: z.enum(OAUTH_ERROR_CODES),
-    error_description: z.string(),
-  })
-  .openapi("OAuthError");
-
-const tokenRoute = createRoute({
+const tokenRoute = apiRoute({
   method: "post",
   path: "/auth/token",
-  tags: ["auth"],
+  operationId: "oauthToken",
+  tag: "auth",
+  access: "public",
+  errorStyle: "oauth",
   summary: "OAuth 2.0 token endpoint (password and refresh_token grants)",
-  description: "Every answer, errors included, is RFC 6749's JSON with `Cache-Control: no-store`. The password grant counts against the same limits as /auth/login.",
+  description:
+    "For OAuth 2.0 client libraries. A public client's endpoint: no client authentication, and `client_id` / `client_secret` (in the form or as HTTP Basic) are ignored. Every answer, errors included, is RFC 6749's JSON with `Cache-Control: no-store`; a grant that fails (wrong password, unverified address, locked account, invalid or reused refresh token) is `invalid_grant`, an unknown grant type `unsupported_grant_type`. The password grant counts against the same limits as /auth/login.",
   request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequest } } } },
-  responses: {
-    200: json(OAuthTokens, "RFC 6749 §5.1 access token response."),
-    400: json(OAuthError, "RFC 6749 §5.2 error response."),
-    413: json(OAuthError, "`invalid_request`: the body is too large."),
-    429: json(OAuthError, "`temporarily_unavailable`: too many requests from this network (Retry-After)."),
-    503: json(OAuthError, "`temporarily_unavailable`: the database is not reachable (Retry-After)."),
-  },
+  // Its own middleware would spend the password budget on refresh grants too: the handler limits password grants only.
+  problems: ["rate_limited", "invalid_credentials", "email_not_verified", "account_locked", "invalid_token", "refresh_token_reused"],
+  responses: { 200: json(OAuthTokens, "RFC 6749 §5.1 access token response.") },
 });
 
 /** The token endpoint's path: its errors are answered as RFC 6749 errors from the first middleware on (src/app.ts). */
@@ -99,5 +99,5 @@ oauthTokenRoutes.post(tokenRoute.path, async (c) => {
   } else {
     tokens = await refreshSession(c.get("deps"), request.refresh_token);
   }
-  return c.json(toOAuthTokenResponse(tokens), 200, OAUTH_NO_STORE);
+  return c.json({ ...toOAuthTokenResponse(tokens), scope: OAUTH_SCOPE }, 200, OAUTH_NO_STORE);
 });

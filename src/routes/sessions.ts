@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
-import { requireBearer } from "../http/auth";
 import { toSessionOut } from "../http/presenters";
+import { Uuid } from "../schemas/fields";
 import { validationHook } from "../http/validation";
-import { bearerSecurity, json, problemResponses, SIGNED_IN_PROBLEMS } from "../schemas/responses";
+import { json } from "../schemas/responses";
 import { getSession, listSessions, revokeOneSession, revokeOtherSessions } from "../services/session-service";
 
 const SessionOut = z
@@ -18,48 +19,50 @@ const SessionOut = z
   })
   .openapi("SessionOut");
 
-const SessionId = z.object({ id: z.string().uuid().openapi({ param: { name: "id", in: "path" } }) });
+const SessionId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 
-const common = {
-  tags: ["sessions"],
-  security: bearerSecurity,
-  middleware: requireBearer(),
-};
-// Another user's session answers like a missing one. A malformed id is a 422.
-const ABOUT_A_SESSION = [...SIGNED_IN_PROBLEMS, "session_not_found", "validation_error"] as const;
+const common = { tag: "sessions", access: "bearer" } as const;
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
   ...common,
+  operationId: "listSessions",
   method: "get",
   path: "/sessions",
   summary: "The user's live sessions, newest first",
-  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's."), ...problemResponses(...SIGNED_IN_PROBLEMS) },
+  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's.") },
 });
 
-const getRoute = createRoute({
+const getRoute = apiRoute({
   ...common,
+  operationId: "getSession",
   method: "get",
   path: "/sessions/{id}",
   summary: "One of the user's sessions",
   request: { params: SessionId },
-  responses: { 200: json(SessionOut, "The session."), ...problemResponses(...ABOUT_A_SESSION) },
+  // Another user's session answers like a missing one.
+  problems: ["session_not_found"],
+  responses: { 200: json(SessionOut, "The session.") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
   ...common,
+  operationId: "revokeSession",
   method: "delete",
   path: "/sessions/{id}",
   summary: "Revoke one of the user's sessions",
   request: { params: SessionId },
-  responses: { 204: { description: "Revoked; its tokens stop working at once." }, ...problemResponses(...ABOUT_A_SESSION) },
+  // Another user's session answers like a missing one.
+  problems: ["session_not_found"],
+  responses: { 204: { description: "Revoked; its tokens stop working at once." } },
 });
 
-const deleteOthersRoute = createRoute({
+const deleteOthersRoute = apiRoute({
   ...common,
+  operationId: "revokeOtherSessions",
   method: "delete",
   path: "/sessions",
   summary: "Revoke every session but the current one",
-  responses: { 204: { description: "Revoked." }, ...problemResponses(...SIGNED_IN_PROBLEMS) },
+  responses: { 204: { description: "Revoked." } },
 });
 
 export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

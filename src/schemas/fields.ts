@@ -1,38 +1,72 @@
 import { z } from "@hono/zod-openapi";
 
-// Lower-cased before it is checked or stored: the database holds one spelling per address.
+// Each field says in the OpenAPI document exactly what it accepts (pattern, minLength/maxLength), so that
+// a body valid under the document is a body the server accepts. JSON Schema counts a string's length in
+// Unicode code points, so the server does too (JavaScript's .length counts UTF-16 units: an emoji is 2).
+
+const codePoints = (s: string) => [...s].length;
+
+/** A string of `min` to `max` code points, documented as such (the first check bounds the work of counting). */
+const text = (min: number, max: number, messages: { short?: string; long?: string } = {}) =>
+  z
+    .string()
+    .max(max * 2, messages.long ?? `Must be at most ${max} characters.`)
+    .refine((s) => codePoints(s) >= min, messages.short ?? (min === 1 ? "Must not be empty." : `Must be at least ${min} characters.`))
+    .refine((s) => codePoints(s) <= max, messages.long ?? `Must be at most ${max} characters.`)
+    .openapi({ minLength: min, maxLength: max });
+
+/** zod's email rule (a deliberately plain one: no quoted or IP-literal addresses), as the document's pattern. */
+const EMAIL_PATTERN = z.regexes.email;
+
+// Trimmed and lower-cased before it is checked or stored: the database holds one spelling per address.
+// The pattern admits no surrounding spaces and either case, so whatever it admits the server accepts.
 export const Email = z
   .string()
   .trim()
   .toLowerCase()
+  .min(1, { message: "Required.", abort: true })
   .max(254)
-  .email({ message: "Not a valid email address." })
-  .openapi({ example: "ada@example.com", format: "email" });
+  .regex(EMAIL_PATTERN, "Not a valid email address.")
+  .openapi({ example: "ada@example.com", format: "email", minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN.source });
 
-const codePoints = (s: string) => [...s.normalize("NFKC")].length;
+/**
+ * 8 to 128 characters as sent (code points). What is hashed is the password's Unicode NFKC form, so the
+ * same password typed on another keyboard still matches.
+ */
+export const Password = text(8, 128).openapi({
+  format: "password",
+  description: "8 to 128 characters (Unicode code points, counted as sent; compared in NFKC form).",
+  example: "correct horse battery",
+});
 
-/** 8 to 128 characters after Unicode NFKC normalisation (what is hashed). */
-export const Password = z
-  .string()
-  .max(1024, "Must be at most 128 characters.")
-  .refine((s) => codePoints(s) >= 8, "Must be at least 8 characters.")
-  .refine((s) => codePoints(s) <= 128, "Must be at most 128 characters.")
-  .openapi({ minLength: 8, maxLength: 128, format: "password", example: "correct horse battery" });
+/** A password being checked rather than set: whatever it is, it is only compared. */
+export const PresentedPassword = text(1, 1024);
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const noControlCharacters = [(s: string) => !CONTROL_CHARACTERS.test(s), "Must not contain control characters."] as const;
+// The same rules for the document (JSON Schema patterns are ECMA-262 regexes; \s is exactly what trim() removes).
+const NO_CONTROL_PATTERN = "^[^\\u0000-\\u001F\\u007F]*$";
+const NOT_BLANK_PATTERN = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$";
 
 /** Free text from a query string: a NUL or other control character is bad input, not something to search for. */
-export const QueryText = (max: number) => z.string().max(max).refine(...noControlCharacters);
+export const QueryText = (max: number) => text(0, max).refine(...noControlCharacters).openapi({ pattern: NO_CONTROL_PATTERN });
 
+/** Trimmed; must keep a visible character; no control characters. */
 export const FullName = z
   .string()
   .trim()
-  .min(1, "Must not be empty; send null to clear it.")
-  .max(100)
+  .max(200, "Must be at most 100 characters.")
+  .refine((s) => codePoints(s) >= 1, "Must not be empty; send null to clear it.")
+  .refine((s) => codePoints(s) <= 100, "Must be at most 100 characters.")
   .refine(...noControlCharacters)
   .nullable()
-  .openapi({ example: "Ada Lovelace" });
+  .openapi({
+    example: "Ada Lovelace",
+    minLength: 1,
+    maxLength: 100,
+    pattern: NOT_BLANK_PATTERN,
+    description: "1 to 100 characters, not all spaces, no control characters; surrounding spaces are dropped.",
+  });
 
 export const Username = z
   .string()
@@ -41,3 +75,9 @@ export const Username = z
   .openapi({ example: "ada_l" });
 
 export const Code = z.string().regex(/^\d{6}$/, "Must be the 6 digits from the email.").openapi({ example: "042917" });
+
+/** Any UUID spelling Postgres reads (the database decides whether it names something: 404, not 422). */
+export const Uuid = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, "Must be a UUID.")
+  .openapi({ format: "uuid" });

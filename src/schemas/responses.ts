@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { PROBLEM_CODES, problemSpec, type ProblemCode } from "../domain/problems";
+import { PROBLEM_CODES, problemSpec, type ProblemCode, type ProblemHeader, type ProblemSpec } from "../domain/problems";
+import { OAUTH_ERROR_CODES, toOAuthError } from "../http/oauth-error";
 import { ROLES } from "../domain/roles";
 
 export const UserOut = z
@@ -44,24 +45,55 @@ export const Problem = z
   })
   .openapi("Problem");
 
+/** RFC 6749 §5.2's error body: what the OAuth token endpoint answers instead of a problem. */
+export const OAuthError = z
+  .object({ error: z.enum(OAUTH_ERROR_CODES), error_description: z.string() })
+  .openapi("OAuthError");
+
+/** Problem+json everywhere, but RFC 6749 error bodies on the OAuth token endpoint. */
+export type ErrorStyle = "problem" | "oauth";
+
+const HEADERS: Record<ProblemHeader, { description: string; schema: { type: "integer" | "string"; minimum?: number } }> = {
+  "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 1 } },
+  "WWW-Authenticate": {
+    description: '`Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3).',
+    schema: { type: "string" },
+  },
+};
+
 /**
- * The OpenAPI responses for the problems a route can answer, from the catalogue (domain/problems.ts):
- * grouped by status, each code with the sentence it says.
+ * The OpenAPI responses for the problems an operation can answer, from the catalogue (domain/problems.ts):
+ * grouped by status, each code with the sentence it says, and the headers they carry. In the OAuth style,
+ * grouped by the status and error the token endpoint answers them with (http/oauth-error.ts).
  */
-export function problemResponses(...codes: ProblemCode[]) {
-  const byStatus = new Map<number, ProblemCode[]>();
+export function problemResponses(codes: readonly ProblemCode[], style: ErrorStyle = "problem") {
+  const byStatus = new Map<number, { lines: Set<string>; specs: ProblemSpec[] }>();
   for (const code of new Set(codes)) {
-    const { status } = problemSpec(code);
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    const spec = problemSpec(code);
+    const { status, line } =
+      style === "oauth"
+        ? (({ status, error }) => ({ status, line: `\`${error}\` (${code})` }))(toOAuthError({ status: spec.status, code }))
+        : { status: spec.status, line: `\`${code}\`: ${spec.detail}` };
+    const group = byStatus.get(status) ?? { lines: new Set<string>(), specs: [] };
+    group.lines.add(line);
+    group.specs.push(spec);
+    byStatus.set(status, group);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [
-      status,
-      {
-        description: list.map((code) => `\`${code}\`: ${problemSpec(code).detail}`).join(" "),
-        content: { "application/problem+json": { schema: Problem } },
-      },
-    ]),
+    [...byStatus].map(([status, { lines, specs }]) => {
+      // Documented where every answer of the status has it; the OAuth endpoint never names a scheme.
+      const headers = (Object.keys(HEADERS) as ProblemHeader[]).filter(
+        (header) => specs.every((spec) => spec.header === header) && !(style === "oauth" && header === "WWW-Authenticate"),
+      );
+      return [
+        status,
+        {
+          description: [...lines].join(style === "oauth" ? ", " : " "),
+          ...(headers.length ? { headers: Object.fromEntries(headers.map((h) => [h, HEADERS[h]])) } : {}),
+          content: style === "oauth" ? { "application/json": { schema: OAuthError } } : { "application/problem+json": { schema: Problem } },
+        },
+      ];
+    }),
   );
 }
 
@@ -78,8 +110,3 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 /** What every JSON-body endpoint can answer to bad input. */
 export const INPUT_PROBLEMS = ["malformed_body", "unsupported_media_type", "validation_error"] as const satisfies ProblemCode[];
 
-/** What every endpoint behind a bearer token can answer. */
-export const SIGNED_IN_PROBLEMS = ["invalid_token"] as const satisfies ProblemCode[];
-
-/** Either scheme works for the API; Swagger UI's Authorize button uses the OAuth2 password flow. */
-export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { oauth2: [] }];

@@ -1,5 +1,5 @@
 import type { Deps } from "../context";
-import { AppError, sessionEnded } from "../errors";
+import { AppError, invalidToken, sessionEnded } from "../errors";
 import {
   findLiveSession,
   listLiveSessions,
@@ -13,7 +13,7 @@ import { formatRefreshToken, hashRefreshSecret, openRefreshToken, successorOf } 
 import { callerSession } from "./caller";
 import { issueTokens, type IssuedTokens } from "./session-tokens";
 
-const invalidRefresh = () => new AppError("invalid_token", "The refresh token is invalid, expired or revoked. Sign in again.");
+const invalidRefresh = () => invalidToken("The refresh token is invalid, expired or revoked. Sign in again.");
 
 /**
  * Rotates a refresh token in one round trip; a token this service did not issue costs none. The

@@ -3,7 +3,21 @@ import { call, roundTrips } from "./helpers";
 
 interface OpenApiDoc {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> }>>;
+  info: { contact?: { name?: string }; license?: { name?: string } };
+  tags: { name: string; description: string }[];
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        tags: string[];
+        security?: Record<string, string[]>[];
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses: Record<string, { headers?: Record<string, unknown> }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
@@ -37,6 +51,7 @@ const ROUTES = [
   ["delete", "/users/{id}"],
   ["get", "/health"],
   ["get", "/health/db"],
+  ["get", "/.well-known/jwks.json"],
 ] as const;
 
 // Routes whose request has a JSON body (the others take none, a path parameter, or a form).
@@ -59,8 +74,55 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["UserOut", "TokenResponse", "Problem", "RegisterIn"]));
     expect(doc.components.securitySchemes.bearerAuth).toBeDefined();
     expect(doc.paths["/auth/token"]!.post!.requestBody!.content["application/x-www-form-urlencoded"]?.schema).toBeDefined();
+    // The refresh cookie is a security scheme of its own, on /auth/refresh only.
+    expect(doc.components.securitySchemes.refreshCookie).toEqual(expect.objectContaining({ type: "apiKey", in: "cookie", name: "__Secure-refresh_token" }));
+    expect(doc.paths["/auth/refresh"]!.post!.security).toEqual([{ refreshCookie: [] }, {}]);
     // Swagger UI's Authorize button: an OAuth2 password flow against our token endpoint.
     expect(doc.components.securitySchemes.oauth2).toMatchObject({ type: "oauth2", flows: { password: { tokenUrl: "/api/v1/auth/token" } } });
+  });
+});
+
+describe("what generated clients and linters rely on", () => {
+  const operations = async () => {
+    const doc = (await (await call("GET", "/api/v1/openapi.json")).json()) as OpenApiDoc;
+    return { doc, ops: Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method} ${path}`, ...op }))) };
+  };
+
+  it("names every operation with a unique camelCase operationId", async () => {
+    const { ops } = await operations();
+    const ids = ops.map((op) => op.operationId);
+    expect(ids.filter((id) => !/^[a-z][A-Za-z0-9]*$/.test(id ?? ""))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Stable: clients call these by name.
+    expect(ids).toEqual(expect.arrayContaining(["login", "register", "refresh", "getMe", "listUsers", "oauthToken", "getJwks"]));
+  });
+
+  it("declares each tag it uses, with a description, and says who runs it", async () => {
+    const { doc, ops } = await operations();
+    const declared = new Map(doc.tags.map((tag) => [tag.name, tag.description]));
+    for (const op of ops) for (const tag of op.tags) expect(declared.get(tag), `${op.key}: tag ${tag}`).toBeTruthy();
+    expect(doc.info.contact?.name).toBeTruthy();
+    expect(doc.info.license?.name).toBeTruthy();
+  });
+
+  it("marks public operations security: [] and the rest with the bearer schemes", async () => {
+    const { ops } = await operations();
+    const publicOnes = ops.filter((op) => op.security?.length === 0).map((op) => op.key);
+    expect(publicOnes).toEqual(expect.arrayContaining(["post /auth/login", "post /auth/register", "get /health", "get /.well-known/jwks.json", "post /auth/token"]));
+    for (const op of ops) expect(op.security, op.key).toBeDefined();
+    const bearer = ops.filter((op) => op.security?.some((s) => "bearerAuth" in s));
+    for (const op of bearer) expect(op.responses["401"]?.headers?.["WWW-Authenticate"], op.key).toBeDefined();
+  });
+
+  it("documents 429 with Retry-After on every rate-limited operation, 413 on every body, 503 on every database-backed one", async () => {
+    const { ops } = await operations();
+    for (const key of ["post /auth/login", "post /users/login", "post /auth/register", "post /users", "post /auth/verify", "delete /users/me", "post /users/me/password"]) {
+      expect(ops.find((op) => op.key === key)!.responses["429"]?.headers?.["Retry-After"], key).toBeDefined();
+    }
+    for (const op of ops.filter((op) => op.requestBody)) expect(op.responses["413"], op.key).toBeDefined();
+    for (const op of ops.filter((op) => !["get /health", "get /client-config", "get /.well-known/jwks.json"].includes(op.key))) {
+      expect(op.responses["503"]?.headers?.["Retry-After"], op.key).toBeDefined();
+    }
   });
 });
 

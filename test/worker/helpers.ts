@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { expect } from "vitest";
 import { createApp } from "../../src/app";
 import type { Clock } from "../../src/clock";
+import type { RecordedAnswer } from "../setup/answer-recorder";
 
 export const ORIGIN = "https://accounts.test";
 export const PASSWORD = "correct horse battery staple";
@@ -27,13 +28,39 @@ function buildRequest(method: string, path: string, opts: CallOptions): Request 
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
   // API paths may be given relative to /api/v1; anything starting with /api, /. or a top-level page is taken as is.
-  const url = /^\/(api|\.well-known|docs|redoc|health)/.test(path) ? `${ORIGIN}${path}` : `${ORIGIN}/api/v1${path}`;
+  const url = /^\/(api|\.well-known|docs|redoc|health|problems)/.test(path) ? `${ORIGIN}${path}` : `${ORIGIN}/api/v1${path}`;
   return new Request(url, { method, headers, body });
 }
 
+// Every answer is also sent to the Node-side recorder (test/setup/answer-recorder.ts), which checks it
+// against the OpenAPI document; batched, and flushed after each file (test/setup/flush-answers.ts).
+let unsent: RecordedAnswer[] = [];
+
+async function recorded(request: Request, res: Response): Promise<Response> {
+  unsent.push({
+    method: request.method,
+    path: new URL(request.url).pathname + new URL(request.url).search,
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    headers: Object.fromEntries(["retry-after", "www-authenticate", "allow"].flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
+    body: request.method === "HEAD" ? "" : await res.clone().text(),
+  });
+  if (unsent.length >= 200) await flushAnswers();
+  return res;
+}
+
+export async function flushAnswers(): Promise<void> {
+  if (unsent.length === 0) return;
+  const batch = unsent;
+  unsent = [];
+  const res = await fetch(`${env.TEST_ANSWER_RECORDER_URL}/answers`, { method: "POST", body: JSON.stringify(batch) });
+  await res.arrayBuffer();
+}
+
 /** One HTTP request into the deployed worker (its default export), the way a client sends it. */
-export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
-  return SELF.fetch(buildRequest(method, path, opts));
+export async function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const request = buildRequest(method, path, opts);
+  return recorded(request, await SELF.fetch(request));
 }
 
 /**
@@ -44,9 +71,10 @@ export function workerWith(clock: Clock, bindings: object = env) {
   const app = createApp({ clock });
   return async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(buildRequest(method, path, opts), bindings, ctx);
+    const request = buildRequest(method, path, opts);
+    const res = await app.fetch(request, bindings, ctx);
     await waitOnExecutionContext(ctx);
-    return res;
+    return recorded(request, res);
   };
 }
 
@@ -156,6 +184,13 @@ export async function expectProblem(res: Response, status: number, code?: string
   expect(typeof body.detail).toBe("string");
   if (code) expect(body.code).toBe(code);
   return body;
+}
+
+/** Makes the local SQL endpoint refuse (or serve again) every request, as an unreachable database would. */
+export async function setDatabaseAvailable(available: boolean): Promise<void> {
+  const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/_control/available`, { method: "POST", body: JSON.stringify({ available }) });
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
 }
 
 /** Reads the database directly through the local endpoint (values in Postgres text format). */

@@ -1,19 +1,13 @@
-import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { call, countRows, createVerifiedUser, expectProblem, PASSWORD, uniqueEmail } from "./helpers";
-
-const setDatabase = async (available: boolean) => {
-  const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/_control/available`, { method: "POST", body: JSON.stringify({ available }) });
-  expect(res.status).toBe(200);
-};
+import { call, countRows, createVerifiedUser, expectProblem, PASSWORD, setDatabaseAvailable, uniqueEmail } from "./helpers";
 
 describe("when the database is unreachable", () => {
-  afterEach(() => setDatabase(true));
+  afterEach(() => setDatabaseAvailable(true));
 
   it("answers 503 problem+json with Retry-After, writes nothing, and recovers without a restart", async () => {
     const { token, email } = await createVerifiedUser();
     const newcomer = uniqueEmail("outage");
-    await setDatabase(false);
+    await setDatabaseAvailable(false);
 
     for (const res of [
       await call("GET", "/users/me", { token }),
@@ -27,7 +21,7 @@ describe("when the database is unreachable", () => {
       expect(problem.detail).not.toMatch(/select|insert|update|password|\$scrypt/i);
     }
 
-    await setDatabase(true);
+    await setDatabaseAvailable(true);
     expect(await countRows("select count(*) from users where email = $1", [newcomer])).toBe(0);
     const me = await call("GET", "/users/me", { token });
     expect(me.status).toBe(200);
