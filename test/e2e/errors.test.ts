@@ -40,6 +40,25 @@ describe("error messages a person can meet", () => {
     expect(errors).toEqual([]);
   });
 
+  it("an empty email is called required, on the page, and nothing is sent", async () => {
+    for (const [path, submit] of [["/register", "Create account"], ["/login", "Sign in"]] as const) {
+      const { page, errors } = await newPage(browser());
+      await page.goto(path);
+      await fill(page, "Password", PASSWORD);
+      const sent: string[] = [];
+      page.on("request", (req) => {
+        if (req.url().includes("/api/")) sent.push(req.url());
+      });
+      await page.getByRole("button", { name: submit }).click();
+      expect(await fieldError(page, "Email")).toEqual({ invalid: "true", message: "Email is required." });
+      expect(await focusedName(page)).toBe("email");
+      expect(sent, `${path} sent a request`).toEqual([]);
+      if (path === "/register") await snap(page, "28-register-email-required");
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
   it("login: a wrong password says so without saying which part was wrong", async () => {
     const { page } = await newPage(browser());
     await page.goto("/login");
