@@ -62,9 +62,10 @@ export async function newPage(browser: Browser, { phone = false, appUrl = APP_UR
   return { context, page, errors };
 }
 
-export async function snap(page: Page, name: string): Promise<void> {
+/** A screenshot of the whole page, or only of the window (`fullPage: false`) where the page is very long. */
+export async function snap(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage });
 }
 
 export const uniqueEmail = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@example.test`;
