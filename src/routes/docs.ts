@@ -15,7 +15,7 @@ const swaggerPage = page(
 
 const redocPage = page(
   "API reference",
-  "",
+  '<link rel="stylesheet" href="/assets/redoc.css">',
   '<div id="redoc"></div><script src="/vendor/redoc/redoc.standalone.js"></script><script src="/assets/redoc-init.js"></script>',
 );
 

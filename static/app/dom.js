@@ -42,6 +42,12 @@ export const pageTitle = (text) => h("h1", { tabindex: "-1" }, text);
 /** A polite live region for success messages ("Saved."). */
 export const statusRegion = () => h("p", { class: "status", role: "status", "aria-live": "polite" });
 
+/**
+ * An email address as text that may wrap after its "@" and dots (a <wbr> after each), never inside a
+ * name: "ada.lovelace@example.com" can become "ada.lovelace@" and "example.com" on a narrow screen.
+ */
+export const wrappableEmail = (email) => email.split(/(?<=[@.])/).flatMap((part, i) => (i === 0 ? [part] : [h("wbr"), part]));
+
 export function formatDate(iso) {
   if (!iso) return "—";
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

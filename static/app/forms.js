@@ -71,6 +71,13 @@ export function form({ label, submit, fields, onSubmit, fieldForCode = {}, extra
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(el);
+    // An empty required input is said here, in words about that input, before anything is sent: the
+    // server would judge the empty value by its format ("not a valid email address").
+    const missing = missingRequired(el);
+    if (missing.size) {
+      markFields(el, missing);
+      return focusFirstProblem(el);
+    }
     button.disabled = true;
     el.setAttribute("aria-busy", "true");
     try {
@@ -83,6 +90,15 @@ export function form({ label, submit, fields, onSubmit, fieldForCode = {}, extra
     }
   });
   return el;
+}
+
+/** Each required input left empty → "<its label> is required." */
+function missingRequired(formEl) {
+  const missing = new Map();
+  for (const input of formEl.querySelectorAll("input[required]")) {
+    if (input.value === "") missing.set(input.name, `${input.labels[0]?.textContent ?? "This field"} is required.`);
+  }
+  return missing;
 }
 
 function valuesOf(formEl) {
@@ -116,7 +132,22 @@ export function showError(formEl, err, fieldForCode = {}) {
   const perField = new Map(err.fieldErrors);
   const codeField = fieldForCode[err.code];
   if (codeField && !perField.has(codeField)) perField.set(codeField, err.message);
+  const { shown, unplaced } = markFields(formEl, perField);
 
+  // The alert carries the server's detail unless the only problem is already shown under its input.
+  const alert = formEl.querySelector(".form-alert");
+  const onlyFieldLevel = shown.length > 0 && unplaced.length === 0 && (codeField || err.status === 422);
+  if (!onlyFieldLevel || unplaced.length) {
+    const wait = err.retryAfter ? ` Try again in ${describeSeconds(err.retryAfter)}.` : "";
+    alert.append(h("p", {}, err.message + wait));
+    if (unplaced.length) alert.append(h("ul", {}, unplaced.map((text) => h("li", {}, text))));
+    alert.hidden = false;
+  }
+  focusFirstProblem(formEl);
+}
+
+/** Puts each message under its input; returns the inputs marked, and "name: message" for any not found. */
+function markFields(formEl, perField) {
   const shown = [];
   const unplaced = [];
   for (const [name, message] of perField) {
@@ -131,19 +162,12 @@ export function showError(formEl, err, fieldForCode = {}) {
     error.hidden = false;
     shown.push(input);
   }
+  return { shown, unplaced };
+}
 
-  // The alert carries the server's detail unless the only problem is already shown under its input.
-  const alert = formEl.querySelector(".form-alert");
-  const onlyFieldLevel = shown.length > 0 && unplaced.length === 0 && (codeField || err.status === 422);
-  if (!onlyFieldLevel || unplaced.length) {
-    const wait = err.retryAfter ? ` Try again in ${describeSeconds(err.retryAfter)}.` : "";
-    alert.append(h("p", {}, err.message + wait));
-    if (unplaced.length) alert.append(h("ul", {}, unplaced.map((text) => h("li", {}, text))));
-    alert.hidden = false;
-  }
-  // The first problem in reading order gets focus, so keyboard and screen-reader users land on it.
-  const target = formEl.querySelector('[aria-invalid="true"]') ?? alert;
-  target.focus();
+// The first problem in reading order gets focus, so keyboard and screen-reader users land on it.
+function focusFirstProblem(formEl) {
+  (formEl.querySelector('[aria-invalid="true"]') ?? formEl.querySelector(".form-alert")).focus();
 }
 
 function describeSeconds(seconds) {

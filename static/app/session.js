@@ -29,6 +29,11 @@ export function startSession(tokens) {
   notify("signed-in");
 }
 
+/** Signs in with an address and password; rejects with the server's ApiError (wrong password, unverified…). */
+export async function signIn(email, password) {
+  startSession(await request("POST", "/auth/login", { body: { email, password } }));
+}
+
 /** Keeps the signed-in user's details current after a profile or email change. */
 export function updateUser(next) {
   user = next;

@@ -64,6 +64,21 @@ describe("admin users page", () => {
     await snap(page, "31-admin-search");
   });
 
+  it("shows each address on one line at a desktop width", async () => {
+    const { page } = admin;
+    await page.goto(`/admin/users?q=${tag}`);
+    await rows(page).nth(1).waitFor();
+    await snap(page, "33-admin-users-desktop");
+    // On one line each (its pieces all at one height): an address broken mid-word is hard to read, or to
+    // tell from its neighbours.
+    const lines = (await page.evaluate(
+      `[...document.querySelectorAll("table.users tbody .email")].map((email) => [email.textContent, new Set([...email.getClientRects()].map((piece) => Math.round(piece.top))).size])`,
+    )) as [string, number][];
+    expect(Object.fromEntries(lines)).toEqual(Object.fromEntries(pupils.map((email) => [email, 1])));
+    // Nor is the table pushed out of a narrow column: it has the window's width, with nothing to scroll sideways.
+    expect(await page.evaluate(`(({ scrollWidth, clientWidth }) => scrollWidth <= clientWidth)(document.querySelector(".table-wrap"))`)).toBe(true);
+  });
+
   it("makes a user an admin, and the change sticks", async () => {
     const { page } = admin;
     await page.goto(`/admin/users?q=${encodeURIComponent(pupils[0]!)}`);

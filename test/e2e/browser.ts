@@ -5,6 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, inject, vi } from "vitest";
 
 export const APP_URL = inject("appUrl");
+/** The same app on the stack where registering signs you in, no code mailed. */
+export const APP_URL_WITHOUT_VERIFICATION = inject("appUrlWithoutVerification");
 export const MAIL_URL = inject("mailUrl");
 const SQL_URL = inject("sqlUrl");
 export const PASSWORD = "correct horse battery staple";
@@ -44,10 +46,10 @@ export function useBrowser(): () => Browser {
   return () => browser!;
 }
 
-/** A fresh browser profile (its own cookies) on a phone-sized or desktop window. */
-export async function newPage(browser: Browser, { phone = false } = {}): Promise<AppPage> {
+/** A fresh browser profile (its own cookies) on a phone-sized or desktop window, on the main stack's app or `appUrl`. */
+export async function newPage(browser: Browser, { phone = false, appUrl = APP_URL } = {}): Promise<AppPage> {
   const context = await browser.newContext({
-    baseURL: APP_URL,
+    baseURL: appUrl,
     viewport: phone ? { width: 390, height: 844 } : { width: 1100, height: 800 },
   });
   const page = await context.newPage();
@@ -60,9 +62,10 @@ export async function newPage(browser: Browser, { phone = false } = {}): Promise
   return { context, page, errors };
 }
 
-export async function snap(page: Page, name: string): Promise<void> {
+/** A screenshot of the whole page, or only of the window (`fullPage: false`) where the page is very long. */
+export async function snap(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage });
 }
 
 export const uniqueEmail = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@example.test`;

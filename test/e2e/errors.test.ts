@@ -16,6 +16,13 @@ async function fieldError(page: Page, label: string | RegExp) {
 
 const focusedName = (page: Page) => page.locator(":focus").getAttribute("name");
 
+/** The focused element's text and the style of the outline drawn around it ("none" when none is). */
+const focusRing = async (page: Page) =>
+  (await page.evaluate("({ focused: document.activeElement.textContent.trim(), outline: getComputedStyle(document.activeElement).outlineStyle })")) as {
+    focused: string;
+    outline: string;
+  };
+
 describe("error messages a person can meet", () => {
   const email = uniqueEmail("grace");
   const username = `grace_${Date.now().toString(36)}`;
@@ -38,6 +45,25 @@ describe("error messages a person can meet", () => {
     expect(await focusedName(page)).toBe("password");
     await snap(page, "20-register-field-errors");
     expect(errors).toEqual([]);
+  });
+
+  it("an empty email is called required, on the page, and nothing is sent", async () => {
+    for (const [path, submit] of [["/register", "Create account"], ["/login", "Sign in"]] as const) {
+      const { page, errors } = await newPage(browser());
+      await page.goto(path);
+      await fill(page, "Password", PASSWORD);
+      const sent: string[] = [];
+      page.on("request", (req) => {
+        if (req.url().includes("/api/")) sent.push(req.url());
+      });
+      await page.getByRole("button", { name: submit }).click();
+      expect(await fieldError(page, "Email")).toEqual({ invalid: "true", message: "Email is required." });
+      expect(await focusedName(page)).toBe("email");
+      expect(sent, `${path} sent a request`).toEqual([]);
+      if (path === "/register") await snap(page, "28-register-email-required");
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
   });
 
   it("login: a wrong password says so without saying which part was wrong", async () => {
@@ -198,6 +224,29 @@ describe("error messages a person can meet", () => {
     await page.getByRole("button", { name: "Verify", exact: true }).click();
     await page.waitForURL("**/account");
     await signIn((await newPage(browser())).page, pending, "chosen at verification");
+  });
+
+  it("focuses a new page's heading without a ring, and rings whatever the keyboard reaches", async () => {
+    const { page, errors } = await newPage(browser());
+    await signIn(page, email);
+    // Landing on a page: its heading takes focus for screen readers, with no ring (nobody moved there).
+    await page.goto("/account");
+    await page.locator("h1:focus").waitFor();
+    expect(await focusRing(page)).toEqual({ focused: "Your profile", outline: "none" });
+    // The keyboard moves on: the control it reaches shows where it is.
+    await page.keyboard.press("Tab");
+    expect((await focusRing(page)).outline).not.toBe("none");
+    // Following a link by keyboard: the next page's heading is focused by the app, not by the person.
+    for (let presses = 0; presses < 20 && (await focusRing(page)).focused !== "Sessions and devices"; presses++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await focusRing(page)).toEqual({ focused: "Sessions and devices", outline: "solid" });
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/account/sessions");
+    await page.locator("h1:focus").waitFor();
+    expect(await focusRing(page)).toEqual({ focused: "Your sessions", outline: "none" });
+    await snap(page, "27-heading-focused");
+    expect(errors).toEqual([]);
   });
 
   it("works by keyboard alone", async () => {

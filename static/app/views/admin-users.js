@@ -1,4 +1,4 @@
-import { h, formatDate, pageTitle, statusRegion } from "../dom.js";
+import { h, formatDate, pageTitle, statusRegion, wrappableEmail } from "../dom.js";
 import { field, form, showError } from "../forms.js";
 import { clientConfig } from "../client-config.js";
 import { authed, currentUser } from "../session.js";
@@ -96,7 +96,7 @@ export function adminUsersPage({ title, params }) {
     return h(
       "tr",
       { dataset: { userId: user.id } },
-      h("td", {}, h("span", { class: "email" }, user.email), user.email_verified ? null : h("span", { class: "badge muted" }, "unverified")),
+      h("td", {}, h("span", { class: "email" }, wrappableEmail(user.email)), user.email_verified ? null : h("span", { class: "badge muted" }, "unverified")),
       h("td", {}, [user.full_name, user.username && `@${user.username}`].filter(Boolean).join(" · ") || "—"),
       h("td", {}, role),
       h("td", {}, formatDate(user.created_at)),

@@ -1,9 +1,8 @@
-import { request } from "../api.js";
 import { h, pageTitle } from "../dom.js";
 import { form, inputs } from "../forms.js";
 import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
-import { startSession } from "../session.js";
+import { signIn } from "../session.js";
 
 /**
  * Where to go after signing in: ?next= only when it resolves, as a URL, to this very origin (so
@@ -29,7 +28,7 @@ export function loginPage({ title, params }) {
     async onSubmit({ email, password }) {
       unverified.hidden = true;
       try {
-        startSession(await request("POST", "/auth/login", { body: { email, password } }));
+        await signIn(email, password);
       } catch (err) {
         if (err.code === "email_not_verified") {
           // The password just typed is the one to activate the account with, so the code page need not ask again.

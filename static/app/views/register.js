@@ -3,6 +3,7 @@ import { h, pageTitle } from "../dom.js";
 import { field, form, inputs } from "../forms.js";
 import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
+import { signIn } from "../session.js";
 
 export function registerPage({ title }) {
   const registerForm = form({
@@ -28,7 +29,16 @@ export function registerPage({ title }) {
       if (username.trim()) body.username = username.trim();
       const result = await request("POST", "/auth/register", { body });
       if (result?.user) {
-        navigate(`/login?email=${encodeURIComponent(email)}`, { notice: "Your account is ready. Sign in." });
+        // No code to wait for (verification is off): the account is active, and the password just chosen
+        // signs it in, as the person expects after creating it.
+        try {
+          await signIn(email, password);
+        } catch {
+          // The account exists all the same; the sign-in page says what is wrong if it happens again there.
+          navigate(`/login?email=${encodeURIComponent(email)}`, { notice: "Your account is ready. Sign in." });
+          return;
+        }
+        navigate("/account", { replace: true, notice: "Your account is ready. Welcome!" });
       } else {
         handOverPassword(email, password);
         navigate(`/verify?email=${encodeURIComponent(email)}`, {
