@@ -90,9 +90,7 @@ export function apiRoute<const S extends ApiRouteSpec>(spec: S) {
     middleware.push(requireBearer());
     implied.push("invalid_token");
   }
-  const body = route.request?.body;
-  // An optional body of another type is no body at all: not a 415.
-  if (body) implied.push(...INPUT_PROBLEMS.filter((code) => body.required !== false || code !== "unsupported_media_type"), "body_too_large");
+  if (route.request?.body) implied.push(...INPUT_PROBLEMS, "body_too_large");
   if (route.request?.params || route.request?.query) implied.push("validation_error");
   if (needs !== "nothing") implied.push("configuration_error", "internal_error");
   if (needs === "database") implied.push("service_unavailable");
