@@ -2,7 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { generateSigningJwk, generateTokenSecret } from "./dev/stack/secrets.ts";
 import type { ConfigVariable } from "./src/config.ts";
-import { ContractLast } from "./test/setup/contract-last.ts";
+import { WholeRunLast } from "./test/setup/whole-run-last.ts";
 
 // Fresh per run: no key or secret is ever checked in, not even for tests.
 const jwtPrivateKey = generateSigningJwk();
@@ -10,7 +10,7 @@ const tokenSecret = generateTokenSecret();
 
 export default defineConfig({
   test: {
-    sequence: { sequencer: ContractLast },
+    sequence: { sequencer: WholeRunLast },
     // The worker's per-request access log is noise in test output; warnings and errors still show.
     onConsoleLog: (log) => !log.includes('"level":"info"'),
     projects: [
@@ -43,6 +43,7 @@ export default defineConfig({
                   SESSION_MAX_AGE: "2592000",
                   REFRESH_REUSE_WINDOW: "10",
                   PENDING_ACCOUNT_MAX_AGE: "604800",
+                  MAX_SESSIONS_PER_USER: "50",
                   MAIL_CATCHER_URL: inject<string>("mailCatcherUrl"),
                 } satisfies Record<ConfigVariable, string>),
                 TEST_SQL_ENDPOINT_URL: inject<string>("sqlEndpointUrl"),

@@ -2,14 +2,16 @@ import { z } from "zod";
 import { ConfigError } from "./errors";
 import type { Env } from "./env";
 
-const seconds = (fallback: number, min = 1) =>
+const wholeNumber = (fallback: number, min: number, of = "") =>
   z
     .string()
-    .regex(/^\d+$/, "must be a whole number of seconds")
+    .regex(/^\d+$/, `must be a whole number${of}`)
     .transform(Number)
     .pipe(z.number().int().min(min))
     .optional()
     .transform((v) => v ?? fallback);
+
+const seconds = (fallback: number, min = 1) => wholeNumber(fallback, min, " of seconds");
 
 const flag = (fallback: boolean) =>
   z
@@ -59,6 +61,7 @@ export const variablesSchema = z.object({
   SESSION_MAX_AGE: seconds(30 * 24 * 3600),
   REFRESH_REUSE_WINDOW: seconds(10, 0),
   PENDING_ACCOUNT_MAX_AGE: seconds(7 * 24 * 3600),
+  MAX_SESSIONS_PER_USER: wholeNumber(50, 1),
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   RESEND_API_KEY: z.string().min(1),
   RESEND_API_URL: z.string().url().default("https://api.resend.com"),
@@ -95,6 +98,8 @@ const configSchema = variablesSchema.transform((e) => ({
   refreshReuseWindow: e.REFRESH_REUSE_WINDOW,
   /** Seconds an unverified registration is kept (from its last registration) before the cron deletes it. */
   pendingAccountMaxAge: e.PENDING_ACCOUNT_MAX_AGE,
+  /** Live sessions one user may have; a sign-in beyond it revokes the oldest. */
+  maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
   tokenSecret: e.TOKEN_SECRET,
   mail: { apiKey: e.RESEND_API_KEY, apiUrl: e.RESEND_API_URL.replace(/\/+$/, ""), from: e.MAIL_FROM },
   appUrl: e.APP_URL.replace(/\/+$/, ""),

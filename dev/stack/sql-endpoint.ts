@@ -5,6 +5,9 @@
 //   GET  /_stats               {"requests": N}: SQL requests so far, a batch counting once (round trips;
 //                              those refused during a simulated outage count too)
 //   POST /_control/available   {"available": false|true}: simulate a database outage, or end it
+//   GET  /_statements          [{query, params}]: each distinct statement served so far, with the parameters
+//                              of its first use (for EXPLAIN in tests; at most MAX_STATEMENTS kept), but
+//                              not those of requests marked `X-Own-Statements: test` (a test's own SQL)
 //
 // The Neon-Connection-String header is ignored: the endpoint always serves its own database.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -42,10 +45,14 @@ const OUTAGE_BODY = { message: "database unavailable (simulated outage: the loca
 // Neon allows any origin (browsers may call it directly); so does this endpoint, preflights included.
 const CORS_HEADERS = { "access-control-allow-origin": "*" };
 
+// The service sends a few dozen distinct statements; the cap only bounds memory if something generates SQL.
+const MAX_STATEMENTS = 1000;
+
 export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<SqlEndpoint> {
   const backend = await openBackend(opts);
   let requests = 0;
   let available = true;
+  const statements = new Map<string, unknown[]>();
 
   async function runSql(req: IncomingMessage, res: ServerResponse) {
     requests++;
@@ -55,6 +62,11 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
     let request: SqlRequest | undefined;
     try {
       request = parseSqlRequest(body, req.headers);
+      if (req.headers["x-own-statements"] !== "test") {
+        for (const { query, params } of request.kind === "single" ? [request.statement] : request.statements) {
+          if (!statements.has(query) && statements.size < MAX_STATEMENTS) statements.set(query, params);
+        }
+      }
       const payload =
         request.kind === "single"
           ? resultBody(await backend.query(request.statement.query, request.statement.params))
@@ -92,9 +104,10 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
       return res.end();
     }
     if (req.method === "GET" && path === "/_stats") return sendJson(res, 200, { requests });
+    if (req.method === "GET" && path === "/_statements") return sendJson(res, 200, [...statements].map(([query, params]) => ({ query, params })));
     if (req.method === "POST" && path === "/_control/available") return setAvailability(req, res);
     if (req.method === "POST") return runSql(req, res);
-    sendJson(res, 404, { message: "POST SQL to /sql; GET /_stats; POST /_control/available" });
+    sendJson(res, 404, { message: "POST SQL to /sql; GET /_stats, /_statements; POST /_control/available" });
   }
 
   const server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { DEFAULT_ROLE, ROLES } from "../domain/roles";
+import { ADMIN_ROLE, DEFAULT_ROLE, ROLES } from "../domain/roles";
 import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -28,6 +28,18 @@ export const users = pgTable(
     // Usernames compare case-insensitively too, but keep the letter case the user chose.
     uniqueIndex("users_username_key").on(sql`lower(${t.username})`),
     check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
+    // The admin list's keyset order: a page deep in the cursor costs what the first does.
+    index("users_created_at_id_idx").on(t.createdAt, t.id),
+    // The admin search is a prefix LIKE on each of these (lower-cased). text_pattern_ops compares byte by
+    // byte, which is what a prefix is, so a btree serves LIKE 'abc%' whatever the database's collation;
+    // pg_trgm would also serve infix search, but is larger, slower to write and needs an extension.
+    index("users_email_prefix_idx").on(t.email.op("text_pattern_ops")),
+    index("users_username_prefix_idx").on(sql`lower(${t.username}) text_pattern_ops`),
+    index("users_full_name_prefix_idx").on(sql`lower(${t.fullName}) text_pattern_ops`),
+    // The few admins, counted and locked whenever one is demoted or deleted.
+    index("users_admins_idx").on(t.id).where(sql`${t.role} = ${sql.raw(`'${ADMIN_ROLE}'`)}`),
+    // Unverified registrations, pruned by age.
+    index("users_pending_updated_at_idx").on(t.updatedAt).where(sql`${t.emailVerifiedAt} IS NULL`),
     check("users_role_valid", sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(", "))})`),
   ],
 );
@@ -51,7 +63,12 @@ export const sessions = pgTable(
     absoluteExpiresAt: timestamptz("absolute_expires_at").notNull(),
     revokedAt: timestamptz("revoked_at"),
   },
-  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+  (t) => [
+    index("sessions_user_id_idx").on(t.userId),
+    // Pruning: expires_at never passes absolute_expires_at, so expiry alone finds every ended session.
+    index("sessions_expires_at_idx").on(t.expiresAt),
+    index("sessions_revoked_idx").on(t.revokedAt).where(sql`${t.revokedAt} IS NOT NULL`),
+  ],
 );
 
 export const oneTimeCodes = pgTable(
@@ -71,7 +88,12 @@ export const oneTimeCodes = pgTable(
     consumedAt: timestamptz("consumed_at"),
   },
   // One live code per user and purpose: issuing a new one overwrites (voids) the old.
-  (t) => [uniqueIndex("one_time_codes_user_purpose_key").on(t.userId, t.purpose)],
+  (t) => [
+    uniqueIndex("one_time_codes_user_purpose_key").on(t.userId, t.purpose),
+    // Pruning: spent and expired codes.
+    index("one_time_codes_expires_at_idx").on(t.expiresAt),
+    index("one_time_codes_consumed_idx").on(t.consumedAt).where(sql`${t.consumedAt} IS NOT NULL`),
+  ],
 );
 
 /**

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 
 export interface RetentionPolicy {
@@ -20,22 +20,40 @@ export interface Pruned {
 
 const ago = (now: Date, seconds: number) => sql`${now}::timestamptz - make_interval(secs => ${seconds}::int)`;
 
-/** Deletes what can never matter again, in one batch: one round trip, all or nothing. */
-export async function pruneExpired(db: Database, now: Date, keep: RetentionPolicy): Promise<Pruned> {
+/**
+ * Deletes at most `limit` rows of `table` matching `where`, found through the index on its condition:
+ * ctid names the rows the subquery found, so the delete touches nothing else.
+ */
+const deleteSome = (table: string, where: SQL, limit: number) =>
+  sql`DELETE FROM ${sql.raw(table)} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${sql.raw(table)} WHERE ${where} LIMIT ${limit}::int))`;
+
+/**
+ * One round of pruning, in one batch (one round trip, all or nothing): at most `limit` rows per kind of
+ * record that can never matter again. A backlog of any size costs each round the same; the cron runs
+ * rounds until one finds less than a full batch, or its budget of rounds is spent.
+ */
+export async function pruneRound(db: Database, now: Date, keep: RetentionPolicy, limit: number): Promise<Pruned & { full: boolean }> {
   const at = sql`${now}::timestamptz`;
-  const [sessions, codes, pendingAccounts, loginFailures, codeFailures] = await db.batch([
-    db.execute(sql`DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ${at} OR absolute_expires_at <= ${at}`),
-    db.execute(sql`DELETE FROM one_time_codes WHERE consumed_at IS NOT NULL OR expires_at <= ${at}`),
-    db.execute(sql`DELETE FROM users WHERE email_verified_at IS NULL AND updated_at <= ${ago(now, keep.pendingAccountMaxAge)}`),
-    db.execute(sql`DELETE FROM login_failures WHERE last_failure_at <= ${ago(now, keep.loginFailureMemory)} AND (locked_until IS NULL OR locked_until <= ${at})`),
-    db.execute(sql`DELETE FROM code_failures WHERE window_started_at <= ${ago(now, keep.codeBudgetWindow)}`),
+  const results = await db.batch([
+    db.execute(deleteSome("sessions", sql`revoked_at IS NOT NULL`, limit)),
+    // expires_at never passes absolute_expires_at (rotation keeps it below), so it alone says a session ended.
+    db.execute(deleteSome("sessions", sql`expires_at <= ${at}`, limit)),
+    db.execute(deleteSome("one_time_codes", sql`consumed_at IS NOT NULL`, limit)),
+    db.execute(deleteSome("one_time_codes", sql`expires_at <= ${at}`, limit)),
+    db.execute(deleteSome("users", sql`email_verified_at IS NULL AND updated_at <= ${ago(now, keep.pendingAccountMaxAge)}`, limit)),
+    db.execute(
+      deleteSome("login_failures", sql`last_failure_at <= ${ago(now, keep.loginFailureMemory)} AND (locked_until IS NULL OR locked_until <= ${at})`, limit),
+    ),
+    db.execute(deleteSome("code_failures", sql`window_started_at <= ${ago(now, keep.codeBudgetWindow)}`, limit)),
   ]);
-  const count = (r: { rowCount?: number | null }) => r.rowCount ?? 0;
+  const counts = results.map((r) => (r as { rowCount?: number | null }).rowCount ?? 0);
+  const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures] = counts as [number, number, number, number, number, number, number];
   return {
-    sessions: count(sessions),
-    codes: count(codes),
-    pendingAccounts: count(pendingAccounts),
-    loginFailures: count(loginFailures),
-    codeFailures: count(codeFailures),
+    sessions: revoked + expired,
+    codes: consumed + lapsed,
+    pendingAccounts,
+    loginFailures,
+    codeFailures,
+    full: counts.some((n) => n >= limit),
   };
 }

@@ -4,7 +4,7 @@ import { ADMIN_ROLE } from "../domain/roles";
 import { computedColumns } from "../db/rows";
 import { codeAttemptCtes, codeFailure, codeOutcome, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
-import { insertSessionFromCte, type NewSession } from "./session-sql";
+import { openSessionCtes, type NewSession } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
 
 export interface NewAccount {
@@ -116,7 +116,7 @@ export async function consumeVerificationCode(
       WHERE u.id = a.user_id AND a.ok AND u.email_verified_at IS NULL
       RETURNING u.*
     ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM verified)`)}),
-    session AS (${insertSessionFromCte("verified", v.session)})
+    ${openSessionCtes("verified", v.session)}
     SELECT ${userRecord.sql("v")}, ${codeOutcomeColumns}
     FROM (SELECT 1) AS one
     LEFT JOIN verified v ON true`);

@@ -10,18 +10,33 @@ export interface NewSession {
   createdAt: Date;
   expiresAt: Date;
   absoluteExpiresAt: Date;
+  /** How many live sessions the user may have, this one included (MAX_SESSIONS_PER_USER). */
+  maxLivePerUser: number;
 }
 
 /**
- * `INSERT INTO sessions ... SELECT ... FROM <source>`: creates the session only if the CTE named
- * `source` produced the user row, so a login or verification that lost a race creates nothing.
+ * Two CTEs for a statement that signs someone in: `session` creates the session only if the CTE named
+ * `source` produced the user row, so a login or verification that lost a race creates nothing; `capped`
+ * revokes the user's oldest live sessions beyond the cap, so one account cannot grow the table without
+ * bound. (Two sign-ins racing may leave one session over the cap until the next sign-in.)
  */
-export const insertSessionFromCte = (source: string, s: NewSession): SQL => sql`
-  INSERT INTO sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at, absolute_expires_at)
-  SELECT ${s.id}::uuid, id, ${s.refreshHash}, ${s.userAgent}, ${s.ip}, ${s.createdAt}::timestamptz, ${s.createdAt}::timestamptz,
-         ${s.expiresAt}::timestamptz, ${s.absoluteExpiresAt}::timestamptz
-  FROM ${sql.raw(source)}
-  RETURNING id`;
+export const openSessionCtes = (source: string, s: NewSession): SQL => sql`
+  session AS (
+    INSERT INTO sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at, absolute_expires_at)
+    SELECT ${s.id}::uuid, id, ${s.refreshHash}, ${s.userAgent}, ${s.ip}, ${s.createdAt}::timestamptz, ${s.createdAt}::timestamptz,
+           ${s.expiresAt}::timestamptz, ${s.absoluteExpiresAt}::timestamptz
+    FROM ${sql.raw(source)}
+    RETURNING id
+  ),
+  capped AS (
+    UPDATE sessions SET revoked_at = ${s.createdAt}::timestamptz
+    WHERE id IN (
+      SELECT s.id FROM sessions s
+      WHERE s.user_id = (SELECT id FROM ${sql.raw(source)}) AND ${liveSession(s.createdAt)}
+      ORDER BY s.created_at DESC, s.id DESC
+      OFFSET ${s.maxLivePerUser - 1}::int
+    )
+  )`;
 
 /** The one definition of a live session: neither revoked nor past either of its expiries (`s` is the sessions row). */
 export const liveSession = (now: SqlParam<Date>): SQL =>

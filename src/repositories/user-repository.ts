@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { preparedStatement } from "../db/prepared";
 import { adminsCte, leavesAnAdmin } from "./admin-sql";
 import { forgetNetworkFailuresSql, lockedUntilSql, recordFailureSql, type PasswordFailureLimits } from "./login-failure-sql";
-import { insertSessionFromCte, sessionIsLive, type NewSession } from "./session-sql";
+import { openSessionCtes, sessionIsLive, type NewSession } from "./session-sql";
 import { computedColumns, type RawRow } from "../db/rows";
 import { userRecord, userWithPassword, type UserRecord, type UserWithPassword } from "./user-record";
 
@@ -47,7 +47,7 @@ export async function recordSuccessfulLogin(
       WHERE id = ${l.userId}::uuid
       RETURNING ${userRecord.sql()}
     ), forgotten AS (${forgetNetworkFailuresSql(sql`${l.userId}`, l.network)}),
-    session AS (${insertSessionFromCte("account", l.session)})
+    ${openSessionCtes("account", l.session)}
     SELECT * FROM account`);
   const row = result.rows[0];
   return row ? userRecord.decode(row) : null;

@@ -36,6 +36,7 @@ export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession 
       createdAt: now,
       expiresAt: slidingExpiresAt < absoluteExpiresAt ? slidingExpiresAt : absoluteExpiresAt,
       absoluteExpiresAt,
+      maxLivePerUser: deps.config.maxSessionsPerUser,
     },
   };
 }

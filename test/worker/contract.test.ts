@@ -1,7 +1,7 @@
 // The OpenAPI document against the server, both ways. First, walking the document: every status every
 // operation documents is provoked at least once (its body and headers are checked against the document
 // by the answer recorder, test/setup/answer-recorder.ts). Then, over the whole run (this file runs last,
-// test/setup/contract-last.ts): no answer had a status its operation does not document, nor a body or
+// test/setup/whole-run-last.ts): no answer had a status its operation does not document, nor a body or
 // header other than documented.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";

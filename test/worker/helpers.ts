@@ -193,11 +193,14 @@ export async function setDatabaseAvailable(available: boolean): Promise<void> {
   await res.arrayBuffer();
 }
 
+// The test's own SQL, sent past the worker: marked so the endpoint does not count it among the service's statements.
+const TEST_SQL_HEADERS = { "Neon-Connection-String": env.DATABASE_URL!, "Neon-Array-Mode": "true", "Neon-Raw-Text-Output": "true", "X-Own-Statements": "test" };
+
 /** Reads the database directly through the local endpoint (values in Postgres text format). */
 export async function dbQuery(query: string, params: unknown[] = []): Promise<(string | null)[][]> {
   const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/sql`, {
     method: "POST",
-    headers: { "Neon-Connection-String": env.DATABASE_URL!, "Neon-Array-Mode": "true", "Neon-Raw-Text-Output": "true" },
+    headers: TEST_SQL_HEADERS,
     body: JSON.stringify({ query, params }),
   });
   const body = (await res.json()) as { rows: (string | null)[][]; message?: string };
@@ -211,7 +214,7 @@ export const countRows = async (query: string, params: unknown[] = []) => Number
 export async function dbBatch(queries: { query: string; params?: unknown[] }[]): Promise<void> {
   const res = await fetch(`${env.TEST_SQL_ENDPOINT_URL}/sql`, {
     method: "POST",
-    headers: { "Neon-Connection-String": env.DATABASE_URL!, "Neon-Array-Mode": "true", "Neon-Raw-Text-Output": "true" },
+    headers: TEST_SQL_HEADERS,
     body: JSON.stringify({ queries: queries.map((q) => ({ query: q.query, params: q.params ?? [] })) }),
   });
   if (!res.ok) throw new Error(((await res.json()) as { message: string }).message);

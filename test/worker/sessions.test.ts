@@ -1,5 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, createVerifiedUser, expectProblem, roundTrips, signIn } from "./helpers";
+import { systemClock } from "../../src/clock";
+import { call, createVerifiedUser, expectProblem, PASSWORD, roundTrips, signIn, workerWith } from "./helpers";
 
 interface SessionOut {
   id: string;
@@ -101,5 +103,24 @@ describe("one session by id", () => {
     for (const [method, path] of [["GET", "/sessions"], ["DELETE", "/sessions"], ["GET", `/sessions/${sidOf(token)}`], ["DELETE", `/sessions/${sidOf(token)}`], ["POST", "/auth/logout/all"]] as const) {
       await expectProblem(await call(method, path, { token }), 401, "invalid_token");
     }
+  });
+});
+
+describe("sessions per user", () => {
+  it("are capped at MAX_SESSIONS_PER_USER: a sign-in beyond it revokes the oldest, in login's two round trips", async () => {
+    const worker = workerWith(systemClock, { ...env, MAX_SESSIONS_PER_USER: "3" });
+    const { email, token: first, refreshToken: firstRefresh } = await createVerifiedUser({}, worker);
+    const second = await signIn(email, PASSWORD, worker);
+    const third = await signIn(email, PASSWORD, worker);
+    expect((await me(first)).status).toBe(200);
+
+    const { result: fourth, trips } = await roundTrips(() => signIn(email, PASSWORD, worker));
+    expect(trips).toBe(2);
+    // The oldest is gone, token and refresh token alike; the newest three live on.
+    expect((await me(first)).status).toBe(401);
+    expect((await call("POST", "/auth/refresh", { body: { refresh_token: firstRefresh } })).status).toBe(401);
+    for (const { token } of [second, third, fourth]) expect((await me(token)).status).toBe(200);
+    const live = (await (await call("GET", "/sessions", { token: fourth.token })).json()) as unknown[];
+    expect(live).toHaveLength(3);
   });
 });
