@@ -182,7 +182,8 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
     },
   },
   verifyEmail: {
-    // Only a race answers it: another account takes the username between the check and the claim.
+    // Only a race answers it: another account takes the username between the check and the claim. The
+    // other transaction holds it for longer than verify takes to hash the password and reach the claim.
     409: async () => {
       const username = uniqueUsername();
       const email = uniqueEmail();
@@ -191,9 +192,9 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
       const other = await freshUser();
       const taking = dbBatch([
         { query: "update users set username = $1 where id = $2", params: [username, other.id] },
-        { query: "select pg_sleep(0.5)" },
+        { query: "select pg_sleep(3)" },
       ]);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 300));
       const res = await call("POST", "/auth/verify", { body: { email, code, password: PASSWORD } });
       await taking;
       return res;

@@ -76,7 +76,8 @@ type Shape =
 const ProfileUpdate = z.strictObject({ full_name: FullName.optional(), username: Username.optional() });
 const validProfileUpdate = (shape: Shape) => {
   try {
-    return ProfileUpdate.safeParse(shape.kind === "raw" ? JSON.parse(shape.text) : shape.body).success;
+    // Judged as the server reads it: the body as sent (JSON turns -Infinity and NaN into null).
+    return ProfileUpdate.safeParse(JSON.parse(shape.kind === "raw" ? shape.text : (JSON.stringify(shape.body) ?? "null"))).success;
   } catch {
     return false; // not JSON at all
   }
