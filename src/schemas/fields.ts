@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { normalizePassword } from "../security/password";
 
 // Each field says in the OpenAPI document exactly what it accepts (pattern, minLength/maxLength), so that
 // a body valid under the document is a body the server accepts. JSON Schema counts a string's length in
@@ -29,15 +30,30 @@ export const Email = z
   .regex(EMAIL_PATTERN, "Not a valid email address.")
   .openapi({ example: "ada@example.com", format: "email", minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN.source });
 
+const PASSWORD_LENGTH = { min: 8, max: 128 };
+const fitsPassword = (length: number) => length >= PASSWORD_LENGTH.min && length <= PASSWORD_LENGTH.max;
+
 /**
- * 8 to 128 characters as sent (code points). What is hashed is the password's Unicode NFKC form, so the
- * same password typed on another keyboard still matches.
+ * 8 to 128 characters after Unicode NFKC normalisation, which is what is hashed (the same password typed
+ * on another keyboard matches) — or as sent. JSON Schema cannot count after normalisation (one character
+ * can become up to 18), so the document states the count as sent, and whatever it admits is accepted.
  */
-export const Password = text(8, 128).openapi({
-  format: "password",
-  description: "8 to 128 characters (Unicode code points, counted as sent; compared in NFKC form).",
-  example: "correct horse battery",
-});
+export const Password = z
+  .string()
+  .max(1024, `Must be at most ${PASSWORD_LENGTH.max} characters.`)
+  .superRefine((s, ctx) => {
+    const sent = codePoints(s);
+    if (fitsPassword(sent) || fitsPassword(codePoints(normalizePassword(s)))) return;
+    const message = sent < PASSWORD_LENGTH.min ? `Must be at least ${PASSWORD_LENGTH.min} characters.` : `Must be at most ${PASSWORD_LENGTH.max} characters.`;
+    ctx.addIssue({ code: "custom", message });
+  })
+  .openapi({
+    format: "password",
+    minLength: PASSWORD_LENGTH.min,
+    maxLength: PASSWORD_LENGTH.max,
+    description: "8 to 128 characters (Unicode code points), counted after NFKC normalisation or as sent; compared in NFKC form.",
+    example: "correct horse battery",
+  });
 
 /** A password being checked rather than set: whatever it is, it is only compared. */
 export const PresentedPassword = text(1, 1024);

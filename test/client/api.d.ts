@@ -505,7 +505,7 @@ export interface components {
             email: string;
             /**
              * Format: password
-             * @description 8 to 128 characters (Unicode code points, counted as sent; compared in NFKC form).
+             * @description 8 to 128 characters (Unicode code points), counted after NFKC normalisation or as sent; compared in NFKC form.
              * @example correct horse battery
              */
             password: string;
@@ -572,7 +572,7 @@ export interface components {
             code: string;
             /**
              * Format: password
-             * @description 8 to 128 characters (Unicode code points, counted as sent; compared in NFKC form).
+             * @description 8 to 128 characters (Unicode code points), counted after NFKC normalisation or as sent; compared in NFKC form.
              * @example correct horse battery
              */
             new_password: string;
@@ -633,7 +633,7 @@ export interface components {
             current_password: string;
             /**
              * Format: password
-             * @description 8 to 128 characters (Unicode code points, counted as sent; compared in NFKC form).
+             * @description 8 to 128 characters (Unicode code points), counted after NFKC normalisation or as sent; compared in NFKC form.
              * @example correct horse battery
              */
             new_password: string;

@@ -156,3 +156,26 @@ describe("request limits", () => {
     await expectProblem(await call("GET", "/nope"), 404, "not_found");
   });
 });
+
+describe("a new password's length", () => {
+  const register = (password: string) => call("POST", "/auth/register", { body: { email: uniqueEmail(), password } });
+
+  it.each([
+    ["8 letters", "abcdefgh"],
+    // 4 ligatures as sent, 8 letters after NFKC (what is hashed): the design's count.
+    ["4 ligatures, 8 letters after NFKC", "ﬀﬀﬀﬀ"],
+    // 8 characters as sent, 144 after NFKC: the document's count, which a client generated from it uses.
+    ["8 characters as sent, 144 after NFKC", "ﷺ".repeat(8)],
+    ["128 emoji (256 UTF-16 units)", "😀".repeat(128)],
+  ])("accepts %s", async (_, password) => {
+    expect((await register(password)).status).toBe(202);
+  });
+
+  it.each([
+    ["7 letters", "abcdefg", "at least 8"],
+    ["129 letters", "a".repeat(129), "at most 128"],
+  ])("refuses %s", async (_, password, message) => {
+    const problem = await expectProblem(await register(password), 422, "validation_error");
+    expect(problem.errors?.[0]?.msg).toContain(message);
+  });
+});
