@@ -80,6 +80,9 @@ async function startStack() {
     APP_URL: "https://accounts.bench",
     // Register answers 201 and login works at once: no mail round trip in the way.
     REQUIRE_EMAIL_VERIFICATION: "false",
+    // One bench user holds a session per connection and per measured login: far past the default cap of 50,
+    // whose revocations would sign the GET /users/me scenario's session out in the middle of its run.
+    MAX_SESSIONS_PER_USER: "100000",
   } satisfies WorkerVars, { inspectorPort: soakSeconds === null ? undefined : await freePort() });
   cleanups.push(() => worker.dispose());
   console.log(`worker on workerd at ${worker.url}; database: ${db.description}; ${cores} cores`);
