@@ -45,15 +45,22 @@ async function dropAbandoned(serverUrl: string): Promise<void> {
 
 /**
  * `keep`: leave the database behind for inspection, under a name that later runs do not take for
- * abandoned (`bench_kept_<time>`); dropping it is then up to whoever kept it.
+ * abandoned (`bench_kept_<time>`); dropping it is then up to whoever kept it. `settings`: Postgres
+ * settings for every session on the database (ALTER DATABASE … SET), in place before the endpoint connects.
  */
-export async function openBenchDatabase(serverUrl = process.env.DATABASE_URL || undefined, opts: { keep?: boolean } = {}): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  serverUrl = process.env.DATABASE_URL || undefined,
+  opts: { keep?: boolean; settings?: Record<string, string> } = {},
+): Promise<BenchDatabase> {
   let databaseUrl: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
     await dropAbandoned(serverUrl);
     const name = opts.keep ? `bench_kept_${Date.now()}` : `bench_${Date.now()}_${process.pid}`;
     await admin(serverUrl, `CREATE DATABASE ${name}`);
+    for (const [setting, value] of Object.entries(opts.settings ?? {})) {
+      await admin(serverUrl, `ALTER DATABASE ${name} SET ${setting} = ${pg.escapeLiteral(value)}`);
+    }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
