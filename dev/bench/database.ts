@@ -8,6 +8,8 @@ import { startSqlEndpoint, type SqlEndpoint } from "../stack/sql-endpoint";
 export interface BenchDatabase {
   endpoint: SqlEndpoint;
   description: string;
+  /** The throwaway database itself, for tools that talk to Postgres directly (unset on PGlite). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -41,18 +43,29 @@ async function dropAbandoned(serverUrl: string): Promise<void> {
   }
 }
 
-export async function openBenchDatabase(serverUrl = process.env.DATABASE_URL || undefined): Promise<BenchDatabase> {
+/**
+ * `keep`: leave the database behind for inspection, under a name that later runs do not take for
+ * abandoned (`bench_kept_<time>`); dropping it is then up to whoever kept it. `settings`: Postgres
+ * settings for every session on the database (ALTER DATABASE … SET), in place before the endpoint connects.
+ */
+export async function openBenchDatabase(
+  serverUrl = process.env.DATABASE_URL || undefined,
+  opts: { keep?: boolean; settings?: Record<string, string> } = {},
+): Promise<BenchDatabase> {
   let databaseUrl: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
     await dropAbandoned(serverUrl);
-    const name = `bench_${Date.now()}_${process.pid}`;
+    const name = opts.keep ? `bench_kept_${Date.now()}` : `bench_${Date.now()}_${process.pid}`;
     await admin(serverUrl, `CREATE DATABASE ${name}`);
+    for (const [setting, value] of Object.entries(opts.settings ?? {})) {
+      await admin(serverUrl, `ALTER DATABASE ${name} SET ${setting} = ${pg.escapeLiteral(value)}`);
+    }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
     drop = async () => {
-      await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (!opts.keep) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     };
   }
   try {
@@ -60,7 +73,8 @@ export async function openBenchDatabase(serverUrl = process.env.DATABASE_URL || 
     await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
     return {
       endpoint,
-      description: serverUrl ? `Postgres ${new URL(serverUrl).host} (throwaway database)` : "PGlite (in memory)",
+      description: serverUrl ? `Postgres ${new URL(serverUrl).host} (${opts.keep ? `kept database ${new URL(databaseUrl!).pathname.slice(1)}` : "throwaway database"})` : "PGlite (in memory)",
+      databaseUrl,
       close: async () => {
         await endpoint.close();
         await drop();

@@ -11,6 +11,8 @@ export interface HostedWorker {
   inspectorPort?: number;
   /** The workerd process serving it (for memory readings). */
   workerdPid(): number | null;
+  /** Runs the worker's scheduled handler (the cron) once, as if fired at `scheduledTime`; resolves when it is done. */
+  scheduled(scheduledTime: Date, cron: string): Promise<{ outcome: string }>;
   dispose(): Promise<void>;
 }
 
@@ -39,7 +41,14 @@ export async function hostWorker(scriptPath: string, bindings: Record<string, st
   });
   const url = (await mf.unsafeGetDirectURL()).toString().replace(/\/$/, "");
   const pid = descendantPids(process.pid, "workerd").find((p) => !running.has(p)) ?? null;
-  return { url, inspectorPort: opts.inspectorPort, workerdPid: () => pid, dispose: () => mf.dispose() };
+  let fetcher: ReturnType<typeof mf.getWorker> | undefined;
+  return {
+    url,
+    inspectorPort: opts.inspectorPort,
+    workerdPid: () => pid,
+    scheduled: async (scheduledTime, cron) => (await (fetcher ??= mf.getWorker())).scheduled({ scheduledTime, cron }),
+    dispose: () => mf.dispose(),
+  };
 }
 
 /** Process ids below `root` whose command name is `name`, read from /proc. */
