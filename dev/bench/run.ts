@@ -28,7 +28,10 @@ const PASSWORD = "correct horse battery staple";
 // FastAPI + async SQLAlchemy + asyncpg, one uvicorn worker, the same read on the same Postgres, measured
 // on this kind of machine when the issue was written (PyPI is out of reach here, so not re-measured).
 const FASTAPI_ME_BASELINE = 780;
-const BUNDLE_LIMIT = 300 * 1024;
+// Today's 167.5 KiB with a little headroom: zod's namespace used as a value anywhere would put ~65 KiB of
+// zod back (src/schemas/zod-root.ts). The issue's target is 150 KiB; the Neon driver alone is 47 KiB of
+// what is left (README, Performance).
+const BUNDLE_LIMIT = 175 * 1024;
 const ROUND_TRIP_PROBE = 20;
 // Fresh workerd processes per worker for the cold-start probe (medians); each takes about a second.
 const COLD_SAMPLES = 5;

@@ -1,7 +1,7 @@
 // What `import … from "zod"` means in the deployed bundle (wrangler.toml's [alias]); tests and tools
 // outside the bundle get zod itself. zod's root export `z` is the namespace of its whole API, and
 // @hono/zod-openapi hands it to extendZodWithOpenApi() as a value, so a bundler must keep every part of
-// zod, each of its ~50 locales included: about 60% of the bundle's raw bytes. Here every named export is
+// zod, every one of its locales included: about half of the bundle's raw bytes. Here every named export is
 // zod's own (the same modules, so the same classes the routes' schemas are made of), but `z` carries only
 // what extendZodWithOpenApi reads. Our modules import zod as a namespace (src/schemas/zod.ts), and that
 // lets the bundler drop what they never use.
