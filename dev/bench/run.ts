@@ -13,6 +13,7 @@ import { startMailCatcher } from "../stack/mail-catcher";
 import { LOCAL_NEON_URL, type WorkerVars } from "../stack/local-env";
 import { generateSigningJwk, generateTokenSecret } from "../stack/secrets";
 import { buildWorker } from "./build";
+import { printColdStart, probeColdStart, type ColdStartReport } from "./cold-start";
 import { cpuSeconds } from "./proc-stat";
 import { openBenchDatabase } from "./database";
 import { connectIsolateHeap } from "./isolate-heap";
@@ -27,8 +28,15 @@ const PASSWORD = "correct horse battery staple";
 // FastAPI + async SQLAlchemy + asyncpg, one uvicorn worker, the same read on the same Postgres, measured
 // on this kind of machine when the issue was written (PyPI is out of reach here, so not re-measured).
 const FASTAPI_ME_BASELINE = 780;
-const BUNDLE_LIMIT = 300 * 1024;
+// Today's 167.5 KiB with a little headroom: zod's namespace used as a value anywhere would put ~65 KiB of
+// zod back (src/schemas/zod-root.ts). The issue's target is 150 KiB; the Neon driver alone is 47 KiB of
+// what is left (README, Performance).
+const BUNDLE_LIMIT = 175 * 1024;
 const ROUND_TRIP_PROBE = 20;
+// Fresh workerd processes per worker for the cold-start probe (medians); each takes about a second.
+const COLD_SAMPLES = 5;
+// Workers refuses a script whose global scope takes over 1 s; ours is to stay within 2× a one-line worker's.
+const STARTUP_CPU_LIMIT_VS_HELLO = 2;
 // A leak of 30 bytes a request shows as 2 MiB over a 60 s soak at ~1 000 req/s.
 const HEAP_GROWTH_LIMIT = 2 * 1024 * 1024;
 
@@ -56,12 +64,20 @@ async function startStack() {
   const workdir = mkdtempSync(join(tmpdir(), "accounts-bench-"));
   cleanups.push(() => rmSync(workdir, { recursive: true, force: true }));
 
-  console.log(`building the worker (wrangler deploy --dry-run)${soakSeconds === null ? " and the hashing worker" : ""}…`);
-  const [app, hashBuild] = await Promise.all([
+  console.log(`building the worker (wrangler deploy --dry-run)${soakSeconds === null ? ", the hashing worker and a one-line worker" : ""}…`);
+  const [app, hashBuild, helloBuild] = await Promise.all([
     buildWorker(join(workdir, "app")),
     soakSeconds === null ? buildWorker(join(workdir, "hash"), "dev/bench/hash.wrangler.toml") : null,
+    soakSeconds === null ? buildWorker(join(workdir, "hello"), "dev/bench/hello.wrangler.toml") : null,
   ]);
   console.log(`bundle: ${kib(app.gzipBytes)} gzipped (${kib(app.rawBytes)} raw); limit ${kib(BUNDLE_LIMIT)}`);
+
+  // Fresh processes, before anything else runs on the machine: the bundle's own start-up, nothing bound.
+  let coldStart: ColdStartReport | null = null;
+  if (helloBuild) {
+    console.log(`cold start: ${COLD_SAMPLES} fresh workerd processes each for the bundle and a one-line worker…`);
+    coldStart = await probeColdStart(app, helloBuild, COLD_SAMPLES);
+  }
 
   const db = await openBenchDatabase();
   cleanups.push(() => db.close());
@@ -92,7 +108,7 @@ async function startStack() {
   await createUser(worker.url, email, PASSWORD);
   const [me] = await openSessions(worker.url, email, PASSWORD, 1);
   const bearer = { authorization: `Bearer ${me!.access_token}` };
-  return { app, hashBuild, db, worker, runId, email, bearer };
+  return { app, hashBuild, coldStart, db, worker, runId, email, bearer };
 }
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -101,7 +117,7 @@ type Measured = LoadResult & { workerCpuSeconds: number | null };
 async function main(): Promise<number> {
   const started = performance.now();
   const stack = await startStack();
-  const { app, db, worker, runId, email, bearer } = stack;
+  const { app, coldStart, db, worker, runId, email, bearer } = stack;
   const meScenario: Scenario = { name: "GET /users/me", kind: "get", url: worker.url, path: "/api/v1/users/me", headers: bearer, connections: 32, budget: 1 };
   if (soakSeconds !== null) return soak(worker, meScenario, soakSeconds);
 
@@ -133,7 +149,9 @@ async function main(): Promise<number> {
 
   console.log();
   printTable(rows);
-  const checks = evaluate(rows, app.gzipBytes);
+  console.log();
+  printColdStart(coldStart!);
+  const checks = evaluate(rows, app.gzipBytes, coldStart!);
   console.log();
   console.log(`scrypt ln=${hashing.params.ln},r=${hashing.params.r},p=${hashing.params.p} in workerd: native ${hashing.nativeMs.toFixed(1)} ms, @noble/hashes ${hashing.nobleMs.toFixed(1)} ms per hash; identical bytes: ${hashing.identical ? "yes" : "NO"}`);
   for (const c of checks) console.log(`${c.skipped ? "SKIP" : c.ok ? "PASS" : "FAIL"}  ${c.what}: ${c.skipped ? "not measured (--only)" : c.value}`);
@@ -146,6 +164,7 @@ async function main(): Promise<number> {
     database: db.description,
     secondsPerScenario: seconds,
     bundle: { rawBytes: app.rawBytes, gzipBytes: app.gzipBytes, limitBytes: BUNDLE_LIMIT },
+    coldStart,
     hashing,
     scenarios: rows,
     fastapiMeBaseline: FASTAPI_ME_BASELINE,
@@ -232,7 +251,7 @@ function summarize(chosen: Scenario[], measured: Map<Scenario, Measured[]>, prob
 }
 
 /** The targets, each PASS/FAIL/SKIP; only the correctness ones (round trips, errors) fail the run. */
-function evaluate(rows: ScenarioReport[], bundleGzipBytes: number) {
+function evaluate(rows: ScenarioReport[], bundleGzipBytes: number, cold: ColdStartReport) {
   const byName = (name: string) => rows.find((r) => r.name.startsWith(name)) ?? { ...rows[0]!, requestsPerSecond: NaN, ratioToHello: NaN };
   const measuredAll = (...names: string[]) => names.every((n) => rows.some((r) => r.name.startsWith(n)));
   const meRow = byName("GET /users/me");
@@ -245,6 +264,14 @@ function evaluate(rows: ScenarioReport[], bundleGzipBytes: number) {
     { what: "DB round trips per request = budget", skipped: false, correctness: true, ok: rows.every((r) => r.budget === null || Math.abs((r.roundTripsPerRequest ?? 0) - r.budget) < 0.02), value: rows.filter((r) => r.budget !== null).map((r) => (r.roundTripsPerRequest ?? 0).toFixed(2)).join(" / ") },
     { what: "no errors", skipped: false, correctness: true, ok: rows.every((r) => r.errors === 0), value: String(rows.reduce((n, r) => n + r.errors, 0)) },
     { what: `bundle ≤ ${kib(BUNDLE_LIMIT)} gzipped`, skipped: false, correctness: false, ok: bundleGzipBytes <= BUNDLE_LIMIT, value: kib(bundleGzipBytes) },
+    { what: "a fresh isolate answers its first requests", skipped: false, correctness: true, ok: cold.badStatuses.length === 0, value: cold.badStatuses.length ? cold.badStatuses.join(", ") : cold.paths.join(", ") },
+    {
+      what: `start-up CPU of a fresh workerd ≤ ${STARTUP_CPU_LIMIT_VS_HELLO}× a one-line worker's`,
+      skipped: cold.startupCpuRatio === null,
+      correctness: false,
+      ok: (cold.startupCpuRatio ?? Infinity) <= STARTUP_CPU_LIMIT_VS_HELLO,
+      value: cold.startupCpuRatio === null ? "not measured" : `${cold.app.startupCpuMs!.toFixed(0)} ms vs ${cold.hello.startupCpuMs!.toFixed(0)} ms = ${cold.startupCpuRatio.toFixed(2)}×`,
+    },
   ];
 }
 

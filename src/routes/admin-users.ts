@@ -1,4 +1,5 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import * as z from "../schemas/zod";
 import { ROLES } from "../domain/roles";
 import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";

@@ -1,4 +1,5 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import * as z from "../schemas/zod";
 import { sql } from "drizzle-orm";
 import { getConfig } from "../config";
 import { getDatabase } from "../db/client";

@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { normalizePassword } from "../security/password";
+import * as z from "./zod";
 
 // Each field says in the OpenAPI document exactly what it accepts (pattern, minLength/maxLength), so that
 // a body valid under the document is a body the server accepts. JSON Schema counts a string's length in

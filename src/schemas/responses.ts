@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "./zod";
 import { PROBLEM_CODES, problemSpec, type ProblemCode, type ProblemHeader, type ProblemSpec } from "../domain/problems";
 import { OAUTH_ERROR_CODES, toOAuthError } from "../http/oauth-error";
 import { ROLES } from "../domain/roles";
