@@ -179,3 +179,16 @@ describe("a new password's length", () => {
     expect(problem.errors?.[0]?.msg).toContain(message);
   });
 });
+
+describe("field errors", () => {
+  it("tell a field of the wrong type from a missing one", async () => {
+    const res = await call("POST", "/auth/register", { body: { email: 123, password: PASSWORD, full_name: null, username: ["x"] } });
+    const problem = await expectProblem(res, 422, "validation_error");
+    const byField = Object.fromEntries((problem.errors ?? []).map((e) => [e.loc.join("."), e]));
+    expect(byField["body.email"]).toMatchObject({ type: "invalid_type" });
+    expect(byField["body.email"]!.msg).not.toBe("Field required.");
+    expect(byField["body.username"]).toMatchObject({ type: "invalid_type" });
+    const missing = await expectProblem(await call("POST", "/auth/register", { body: { password: PASSWORD } }), 422);
+    expect(missing.errors).toEqual([{ loc: ["body", "email"], msg: "Field required.", type: "missing" }]);
+  });
+});
