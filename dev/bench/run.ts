@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../stack/http-util";
 import { startMailCatcher } from "../stack/mail-catcher";
-import { LOCAL_NEON_URL, type WorkerVars } from "../stack/local-env";
-import { generateSigningJwk, generateTokenSecret } from "../stack/secrets";
+import type { WorkerVars } from "../stack/local-env";
+import { benchWorkerVars } from "./worker-vars";
 import { buildWorker } from "./build";
 import { printColdStart, probeColdStart, type ColdStartReport } from "./cold-start";
 import { cpuSeconds } from "./proc-stat";
@@ -84,18 +84,8 @@ async function startStack() {
   const catcher = await startMailCatcher({ port: 0 });
   cleanups.push(() => catcher.close());
   const worker = await hostWorker(app.scriptPath, {
-    DATABASE_URL: LOCAL_NEON_URL,
+    ...benchWorkerVars(catcher.url),
     NEON_LOCAL_ENDPOINT: db.endpoint.url,
-    JWT_PRIVATE_KEY: generateSigningJwk(),
-    JWT_ISSUER: "https://accounts.bench",
-    JWT_AUDIENCE: "accounts-bench",
-    TOKEN_SECRET: generateTokenSecret(),
-    RESEND_API_KEY: "re_bench",
-    RESEND_API_URL: catcher.url,
-    MAIL_FROM: "Accounts (bench) <no-reply@accounts.bench>",
-    APP_URL: "https://accounts.bench",
-    // Register answers 201 and login works at once: no mail round trip in the way.
-    REQUIRE_EMAIL_VERIFICATION: "false",
     // One bench user holds a session per connection and per measured login: far past the default cap of 50,
     // whose revocations would sign the GET /users/me scenario's session out in the middle of its run.
     MAX_SESSIONS_PER_USER: "100000",

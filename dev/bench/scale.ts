@@ -21,8 +21,8 @@ import { hashPassword } from "../../src/security/password";
 import { CODE_GUESS_LIMIT, PASSWORD_FAILURE_LIMITS } from "../../src/services/guessing-limits";
 import { toBase64Url, utf8 } from "../../src/security/encoding";
 import { startMailCatcher } from "../stack/mail-catcher";
-import { LOCAL_NEON_URL, type WorkerVars } from "../stack/local-env";
-import { generateSigningJwk, generateTokenSecret } from "../stack/secrets";
+import type { WorkerVars } from "../stack/local-env";
+import { benchWorkerVars } from "./worker-vars";
 import { buildWorker } from "./build";
 import { openBenchDatabase, type BenchDatabase } from "./database";
 import { fillAccounts, SEARCHES, tableSizes, vacuumAnalyze, FILLED_TABLES, type FillTimes, type TableSize } from "./fill";
@@ -503,19 +503,7 @@ async function main(): Promise<number> {
   const [app, passwordHash] = await Promise.all([buildWorker(join(workdir, "app")), hashPassword(PASSWORD)]);
   const catcher = await startMailCatcher({ port: 0 });
   cleanups.push(() => catcher.close());
-  const vars: WorkerVars = {
-    DATABASE_URL: LOCAL_NEON_URL,
-    JWT_PRIVATE_KEY: generateSigningJwk(),
-    JWT_ISSUER: "https://accounts.bench",
-    JWT_AUDIENCE: "accounts-bench",
-    TOKEN_SECRET: generateTokenSecret(),
-    RESEND_API_KEY: "re_bench",
-    RESEND_API_URL: catcher.url,
-    MAIL_FROM: "Accounts (bench) <no-reply@accounts.bench>",
-    APP_URL: "https://accounts.bench",
-    // Register answers 201 and login works at once: no mail round trip in the way.
-    REQUIRE_EMAIL_VERIFICATION: "false",
-  };
+  const vars: WorkerVars = benchWorkerVars(catcher.url);
   const runId = Date.now().toString(36);
   const small = await openSide("small", smallSize, app.scriptPath, vars, runId);
   const full = await openSide("full", fullSize, app.scriptPath, vars, runId);
