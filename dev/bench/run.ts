@@ -23,6 +23,7 @@ import { kib, mib, printTable, writeJson, type ScenarioReport } from "./report";
 import type { LoadResult, Scenario } from "./scenarios";
 import { createUser, openSessions } from "./seed";
 import { hostWorker } from "./worker-host";
+import { cleanups, runBench } from "./lifecycle";
 
 const PASSWORD = "correct horse battery staple";
 // FastAPI + async SQLAlchemy + asyncpg, one uvicorn worker, the same read on the same Postgres, measured
@@ -44,20 +45,6 @@ const { values: args } = parseArgs({ options: { soak: { type: "boolean" }, secon
 const soakSeconds = args.soak ? Number(args.seconds ?? 60) : null;
 const seconds = Number(args.seconds ?? 10);
 const cores = cpus().length;
-
-// Undone in reverse order, once, whichever way the run ends (done, failed, Ctrl-C).
-const cleanups: (() => unknown)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    killLoadProcesses();
-    for (const fn of cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch((err: unknown) => console.error("cleanup:", err));
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
 
 /** The deployable build on workerd, its database and mail catcher, one seeded user with a session. */
 async function startStack() {
@@ -324,13 +311,5 @@ async function soak(worker: { workerdPid(): number | null; inspectorPort?: numbe
   return ok ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    console.error(err);
-    await cleanUp();
-    process.exit(1);
-  });
+// Load generators are child processes still sending requests: stopped before anything they reach.
+runBench(main, killLoadProcesses);

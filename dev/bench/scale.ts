@@ -29,6 +29,7 @@ import { fillAccounts, SEARCHES, tableSizes, vacuumAnalyze, FILLED_TABLES, type 
 import { writeJson } from "./report";
 import { tapStatements, type TappedStatement } from "./statement-tap";
 import { hostWorker, type HostedWorker } from "./worker-host";
+import { cleanups, runBench } from "./lifecycle";
 
 const PASSWORD = "correct horse battery staple";
 const TARGET_RATIO = 1.3;
@@ -60,19 +61,6 @@ for (const [name, n] of Object.entries({ users: fullSize, small: smallSize, requ
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
 }
 if (smallSize >= fullSize) throw new Error("--small must be less than --users");
-
-// Undone in reverse order, once, whichever way the run ends (done, failed, Ctrl-C).
-const cleanups: (() => unknown)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch((err: unknown) => console.error("cleanup:", err));
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
 
 const elapsed = (since: number) => (performance.now() - since) / 1000;
 const count = (n: number) => n.toLocaleString("en-US").replace(/,/g, " ");
@@ -601,13 +589,4 @@ async function main(): Promise<number> {
   return checks.every((c) => c.ok) ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    console.error(err);
-    await cleanUp();
-    process.exit(1);
-  });
+runBench(main);
