@@ -26,43 +26,66 @@ const callerRoleOf = (row: RawRow): CallerRole => {
   return isRole(role) ? role : null;
 };
 
-/** Position in the stable (created_at, id) order; created_at as Postgres text keeps its microseconds. */
+/**
+ * Where a page ends. The list runs in the stable (created_at, id) order: `value` is created_at as Postgres
+ * prints it, which keeps the microseconds a JavaScript Date would drop. A search runs in the order of the
+ * text that matched (see searchStream): `value` is that text.
+ */
 export interface PageKey {
-  createdAt: string;
+  value: string;
   id: string;
 }
 
-// created_at as Postgres prints it: it keeps the microseconds a JavaScript Date would drop.
-const pageKey = computedColumns({ created_key: "text" });
+const pageKey = computedColumns({ page_value: "text" });
 
 const likePrefix = (q: string) => `${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+// What a search matches, each with its index (db/schema.ts), compared byte by byte.
+const SEARCHED = [sql`u.email COLLATE "C"`, sql`lower(u.username) COLLATE "C"`, sql`lower(u.full_name) COLLATE "C"`];
+
+/**
+ * The accounts whose `SEARCHED[i]` matches and is the first text of theirs that does (in the order, then
+ * the list's), in that text's order from its index, at most `limit`. Each account is in exactly one stream,
+ * so the three merged in (text, id) order page through every match once, reading about a page of rows
+ * whether ten accounts match or a hundred thousand.
+ */
+function searchStream(i: number, pattern: string, after: PageKey | null, limit: number): SQL {
+  const text = SEARCHED[i]!;
+  const matchedEarlier = SEARCHED.flatMap((other, j) =>
+    j === i ? [] : [sql`coalesce(${other} LIKE ${pattern} AND ${other} ${j < i ? sql`<=` : sql`<`} ${text}, false)`],
+  );
+  return sql`(SELECT ${userRecord.sql("u")}, ${text} AS page_value FROM users u
+    WHERE ${callerIsAdmin} AND ${text} LIKE ${pattern} AND NOT (${sql.join(matchedEarlier, sql` OR `)})
+      ${after ? sql`AND (${text}, u.id) > (${after.value}, ${after.id}::uuid)` : sql``}
+    ORDER BY ${text}, u.id LIMIT ${limit}::int)`;
+}
 
 export async function listUsersPage(
   db: Database,
   v: Viewer & { limit: number; after: PageKey | null; q: string | null },
 ): Promise<{ callerRole: CallerRole; users: UserRecord[]; next: PageKey | null }> {
-  const filters: SQL[] = [callerIsAdmin];
-  if (v.after) filters.push(sql`(u.created_at, u.id) > (${v.after.createdAt}::timestamptz, ${v.after.id}::uuid)`);
+  const fetched = v.limit + 1;
+  let page: SQL;
   if (v.q) {
-    const p = likePrefix(v.q);
-    filters.push(sql`(u.email LIKE ${p} OR lower(u.username) LIKE ${p} OR lower(u.full_name) LIKE ${p})`);
+    const pattern = likePrefix(v.q);
+    const streams = SEARCHED.map((_, i) => searchStream(i, pattern, v.after, fetched));
+    page = sql`SELECT * FROM (${sql.join(streams, sql` UNION ALL `)}) AS matched ORDER BY page_value, id LIMIT ${fetched}::int`;
+  } else {
+    page = sql`SELECT ${userRecord.sql("u")}, u.created_at::text AS page_value FROM users u
+      WHERE ${callerIsAdmin} ${v.after ? sql`AND (u.created_at, u.id) > (${v.after.value}::timestamptz, ${v.after.id}::uuid)` : sql``}
+      ORDER BY u.created_at, u.id LIMIT ${fetched}::int`;
   }
   const result = await db.execute(sql`
     WITH ${callerCte(v)}
     SELECT (SELECT role FROM caller) AS caller_role, page.*
     FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT ${userRecord.sql("u")}, u.created_at::text AS created_key FROM users u
-      WHERE ${sql.join(filters, sql` AND `)}
-      ORDER BY u.created_at, u.id
-      LIMIT ${v.limit + 1}::int
-    ) AS page ON true`);
-  const page = result.rows.flatMap((row) => {
+    LEFT JOIN LATERAL (${page}) AS page ON true`);
+  const rows = result.rows.flatMap((row) => {
     const user = userRecord.decodeJoined(row);
-    return user ? [{ user, key: { createdAt: pageKey.decode(row).created_key, id: user.id } }] : [];
+    return user ? [{ user, key: { value: pageKey.decode(row).page_value, id: user.id } }] : [];
   });
-  const last = page.length > v.limit ? page[v.limit - 1]! : null;
-  return { callerRole: callerRoleOf(result.rows[0]!), users: page.slice(0, v.limit).map((p) => p.user), next: last?.key ?? null };
+  const last = rows.length > v.limit ? rows[v.limit - 1]! : null;
+  return { callerRole: callerRoleOf(result.rows[0]!), users: rows.slice(0, v.limit).map((r) => r.user), next: last?.key ?? null };
 }
 
 /** A user the viewer may see: themselves, or anyone when they are an admin. */

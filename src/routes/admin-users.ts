@@ -11,8 +11,8 @@ import { deleteUser, getUser, listUsers, updateUser } from "../services/admin-se
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: "limit", in: "query" }, example: 20 }),
-  cursor: QueryText(200).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
-  q: QueryText(100).trim().optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name." }),
+  cursor: QueryText(2000).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
+  q: QueryText(100).trim().optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name, in any letter case. The matches come in the order of the text that matched (byte order of its lower case), not oldest first." }),
 });
 const UserPage = z.object({ items: z.array(UserOut), next_cursor: z.string().nullable() }).openapi("UserPage");
 const UserId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
@@ -29,7 +29,7 @@ const listRoute = apiRoute({
   operationId: "listUsers",
   method: "get",
   path: "/users",
-  summary: "List users (admin), oldest first, with an opaque cursor",
+  summary: "List users (admin), oldest first, or search them, with an opaque cursor",
   request: { query: ListQuery },
   problems: ["forbidden"],
   responses: { 200: json(UserPage, "A page of users.") },

@@ -12,8 +12,11 @@ const adminsOnly = () => new AppError("forbidden");
 // Not 403: to anyone but the user and admins, other accounts simply do not exist.
 const noSuchUser = () => new AppError("user_not_found");
 
-// Cursors are opaque to clients: base64url of the page key, validated when read back.
-const encodeCursor = (key: PageKey) => toBase64Url(utf8(JSON.stringify([key.createdAt, key.id])));
+// Cursors are opaque to clients: base64url of the page key, validated when read back. A search's cursor is
+// marked as one: its key is the matched text, not a moment, and it means nothing to the plain list.
+const SEARCH_MARK = "q";
+const encodeCursor = (key: PageKey, searching: boolean) =>
+  toBase64Url(utf8(JSON.stringify(searching ? [SEARCH_MARK, key.value, key.id] : [key.value, key.id])));
 
 // created_at as Postgres prints it: "2026-11-22 13:01:26.237123+00".
 const POSTGRES_TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?[+-](0\d|1[0-5])(?::[0-5]\d)?$/;
@@ -29,16 +32,20 @@ function isTimestamp(text: string): boolean {
     date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
 }
 
-function decodeCursor(cursor: string): PageKey {
+// Longer than any email, username or name. Postgres text holds no NUL, nor a lone surrogate (JSON can
+// carry one; \p{Cs} with the u flag matches only those).
+const isMatchedText = (text: string) => text.length <= 1000 && !text.includes("\0") && !/\p{Cs}/u.test(text);
+
+function decodeCursor(cursor: string, searching: boolean): PageKey {
   try {
-    const [createdAt, id, ...rest] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
-    if (rest.length === 0 && typeof createdAt === "string" && isTimestamp(createdAt) && typeof id === "string" && UUID.test(id)) {
-      return { createdAt, id };
-    }
+    const parts = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
+    const [value, id, ...rest] = searching && parts[0] === SEARCH_MARK ? parts.slice(1) : searching ? [] : parts;
+    const valid = searching ? typeof value === "string" && isMatchedText(value) : typeof value === "string" && isTimestamp(value);
+    if (rest.length === 0 && valid && typeof id === "string" && UUID.test(id)) return { value: value as string, id };
   } catch {
     // Falls through to the validation error.
   }
-  throw validationError([{ loc: ["query", "cursor"], msg: "Not a cursor this API returned.", type: "value_error" }]);
+  throw validationError([{ loc: ["query", "cursor"], msg: "Not a cursor this API returned for this query.", type: "value_error" }]);
 }
 
 export async function listUsers(
@@ -49,15 +56,16 @@ export async function listUsers(
   // The token's role first: nobody else's input reaches a query only admins may run. (A role change
   // revokes the user's sessions, so a live session's token states its role; the query checks it again.)
   if (caller.role !== ADMIN_ROLE) throw adminsOnly();
+  const searching = Boolean(query.q);
   const page = await listUsersPage(deps.db, {
     ...callerSession(deps, caller),
     limit: query.limit,
-    after: query.cursor ? decodeCursor(query.cursor) : null,
-    q: query.q || null,
+    after: query.cursor ? decodeCursor(query.cursor, searching) : null,
+    q: searching ? query.q! : null,
   });
   if (!page.callerRole) throw sessionEnded();
   if (page.callerRole !== ADMIN_ROLE) throw adminsOnly();
-  return { users: page.users, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return { users: page.users, nextCursor: page.next ? encodeCursor(page.next, searching) : null };
 }
 
 export async function getUser(deps: Deps, caller: AccessClaims, targetId: string): Promise<UserRecord> {

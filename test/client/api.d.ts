@@ -102,7 +102,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (admin), oldest first, with an opaque cursor */
+        /** List users (admin), oldest first, or search them, with an opaque cursor */
         get: operations["listUsers"];
         put?: never;
         /**
@@ -936,7 +936,7 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
-                /** @description Prefix of email, username or full name. */
+                /** @description Prefix of email, username or full name, in any letter case. The matches come in the order of the text that matched (byte order of its lower case), not oldest first. */
                 q?: string;
             };
             header?: never;

@@ -53,7 +53,7 @@ describe("admin routes refuse non-admins", () => {
 });
 
 describe("GET /users (admin)", () => {
-  it("pages through every user exactly once while users are being added, in one round trip per page", async () => {
+  it("pages through every match exactly once while accounts are being added, in one round trip per page", async () => {
     const admin = await createAdmin();
     const tag = `pg${crypto.randomUUID().slice(0, 6)}`;
     const made = [];
@@ -66,7 +66,8 @@ describe("GET /users (admin)", () => {
       expect(trips).toBe(1);
       seen.push(...result.items.map((u) => u.email));
       cursor = result.next_cursor;
-      if (++pages === 2) made.push((await createVerifiedUser({ email: uniqueEmail(tag) })).email);
+      // Past every match so far in the search's order ("z" after the hex of uniqueEmail), so it is still to come.
+      if (++pages === 2) made.push((await createVerifiedUser({ email: uniqueEmail(`${tag}-z`) })).email);
     } while (cursor);
     expect(seen.sort()).toEqual([...made].sort());
     expect(new Set(seen).size).toBe(seen.length);
@@ -80,6 +81,39 @@ describe("GET /users (admin)", () => {
     expect((await page(admin.token, `q=zq_${stamp}`)).items.map((u) => u.email)).toEqual([email]);
     expect((await page(admin.token, `q=${email.slice(0, 12).toUpperCase()}`)).items.map((u) => u.email)).toEqual([email]);
     expect((await page(admin.token, `q=zq%25`)).items).toEqual([]);
+  });
+
+  it("answers a search in the order of the text that matched, each account once, a page at a time", async () => {
+    const admin = await createAdmin();
+    const tag = `s${crypto.randomUUID().slice(0, 6)}`;
+    const elsewhere = () => uniqueEmail("elsewhere");
+    // Made in this order; in byte order of what matched: " " < "-" < "_".
+    const byEmail = await createVerifiedUser({ email: uniqueEmail(tag) }); // "<tag>-…"
+    const byUsername = await createVerifiedUser({ email: elsewhere(), username: `${tag}_a` }); // "<tag>_a"
+    const byName = await createVerifiedUser({ email: elsewhere(), full_name: `${tag.toUpperCase()} B` }); // "<tag> b"
+    const byBoth = await createVerifiedUser({ email: uniqueEmail(tag), full_name: `${tag} A` }); // "<tag> a" and "<tag>-…"
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const result: Page = await page(admin.token, `limit=1&q=${tag.toUpperCase()}${cursor ? `&cursor=${cursor}` : ""}`);
+      seen.push(...result.items.map((u) => u.email));
+      cursor = result.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([byBoth.email, byName.email, byEmail.email, byUsername.email]);
+    expect((await page(admin.token, `limit=10&q=${tag}`)).items.map((u) => u.email)).toEqual(seen);
+  });
+
+  it("takes a search's cursor only for a search, and the list's only for the list", async () => {
+    const admin = await createAdmin();
+    const tag = `c${crypto.randomUUID().slice(0, 6)}`;
+    for (let i = 0; i < 2; i++) await createVerifiedUser({ email: uniqueEmail(tag) });
+    const searchCursor = (await page(admin.token, `limit=1&q=${tag}`)).next_cursor!;
+    const listCursor = (await page(admin.token, "limit=1")).next_cursor!;
+    const wrong = [`cursor=${searchCursor}`, `q=${tag}&cursor=${listCursor}`];
+    for (const query of wrong) expect((await expectProblem(await call("GET", `/users?${query}`, { token: admin.token }), 422)).errors![0]!.loc).toEqual(["query", "cursor"]);
+    const forge = (text: string) => btoa(JSON.stringify(["q", text, crypto.randomUUID()])).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    expect((await call("GET", `/users?q=${tag}&cursor=${forge("\0")}`, { token: admin.token })).status).toBe(422);
+    expect((await page(admin.token, `q=${tag}&cursor=${forge(tag)}`)).items).toHaveLength(2);
   });
 
   it("validates limit and cursor", async () => {
