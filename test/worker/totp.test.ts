@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { fromBase32, toBase32 } from "../../src/security/base32";
+import {
+  matchTotp,
+  newTotpSecret,
+  otpauthUri,
+  TOTP_SECRET_BYTES,
+  totpCode,
+  totpCodes,
+  totpStep,
+  type TotpAlgorithm,
+} from "../../src/security/totp";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const at = (seconds: number) => new Date(seconds * 1000);
 
 describe("base32 (RFC 4648)", () => {
   // §10's test vectors, with the padding this module leaves off.
@@ -51,5 +62,130 @@ describe("base32 (RFC 4648)", () => {
     ]) {
       expect(fromBase32(bad), bad).toBeNull();
     }
+  });
+});
+
+describe("TOTP (RFC 6238)", () => {
+  // Appendix B. The reference code seeds each hash with the ASCII digits repeated to the hash's size.
+  const seeds: Record<TotpAlgorithm, Uint8Array> = {
+    SHA1: enc("12345678901234567890"),
+    SHA256: enc("12345678901234567890123456789012"),
+    SHA512: enc("1234567890123456789012345678901234567890123456789012345678901234"),
+  };
+  const table: [number, number, string, TotpAlgorithm][] = [
+    [59, 0x1, "94287082", "SHA1"],
+    [59, 0x1, "46119246", "SHA256"],
+    [59, 0x1, "90693936", "SHA512"],
+    [1111111109, 0x23523ec, "07081804", "SHA1"],
+    [1111111109, 0x23523ec, "68084774", "SHA256"],
+    [1111111109, 0x23523ec, "25091201", "SHA512"],
+    [1111111111, 0x23523ed, "14050471", "SHA1"],
+    [1111111111, 0x23523ed, "67062674", "SHA256"],
+    [1111111111, 0x23523ed, "99943326", "SHA512"],
+    [1234567890, 0x273ef07, "89005924", "SHA1"],
+    [1234567890, 0x273ef07, "91819424", "SHA256"],
+    [1234567890, 0x273ef07, "93441116", "SHA512"],
+    [2000000000, 0x3f940aa, "69279037", "SHA1"],
+    [2000000000, 0x3f940aa, "90698825", "SHA256"],
+    [2000000000, 0x3f940aa, "38618901", "SHA512"],
+    [20000000000, 0x27bc86aa, "65353130", "SHA1"],
+    [20000000000, 0x27bc86aa, "77737706", "SHA256"],
+    [20000000000, 0x27bc86aa, "47863826", "SHA512"],
+  ];
+
+  it.each(table)("at %i s (step %i) the code is %s with %s", (seconds, step, code, algorithm) => {
+    expect(totpStep(at(seconds))).toBe(step);
+    expect(totpCode(seeds[algorithm], step, { algorithm, digits: 8 })).toBe(code);
+    expect(matchTotp(seeds[algorithm], code, at(seconds), { algorithm, digits: 8 })).toBe(step);
+  });
+
+  it("gives RFC 4226's HOTP values (Appendix D) with the defaults: SHA-1, 6 digits", () => {
+    const hotp = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+    expect(hotp.map((_, counter) => totpCode(seeds.SHA1, counter))).toEqual(hotp);
+    expect(totpCodes(seeds.SHA1, 0, 10)).toEqual(hotp);
+    expect(totpCodes(seeds.SHA1, 3, 2)).toEqual(hotp.slice(3, 5));
+  });
+
+  it("counts steps of 30 s from the epoch", () => {
+    expect(totpStep(at(0))).toBe(0);
+    expect(totpStep(at(29.999))).toBe(0);
+    expect(totpStep(at(30))).toBe(1);
+    expect(totpStep(at(89), 60)).toBe(1);
+  });
+
+  it("draws 160-bit secrets from the CSPRNG", () => {
+    const a = newTotpSecret();
+    expect(a).toBeInstanceOf(Uint8Array);
+    expect(a.length).toBe(TOTP_SECRET_BYTES);
+    expect(TOTP_SECRET_BYTES).toBe(20);
+    expect(toBase32(a)).toHaveLength(32);
+    expect(toBase32(newTotpSecret())).not.toBe(toBase32(a));
+  });
+
+  it("accepts the codes of one step either side of now, and no further", () => {
+    const secret = newTotpSecret();
+    const now = at(1_700_000_015);
+    const step = totpStep(now);
+    const [m2, m1, zero, p1, p2] = totpCodes(secret, step - 2, 5) as [string, string, string, string, string];
+    expect(matchTotp(secret, m1, now)).toBe(step - 1);
+    expect(matchTotp(secret, zero, now)).toBe(step);
+    expect(matchTotp(secret, p1, now)).toBe(step + 1);
+    // A code of ±2 steps could collide with one of the window (one chance in a million per pair): only
+    // a code unlike all three is expected to be refused.
+    const window = new Set([m1, zero, p1]);
+    if (!window.has(m2)) expect(matchTotp(secret, m2, now)).toBeNull();
+    if (!window.has(p2)) expect(matchTotp(secret, p2, now)).toBeNull();
+  });
+
+  it("has no step before the epoch to match", () => {
+    const secret = newTotpSecret();
+    expect(matchTotp(secret, totpCode(secret, 0), at(0))).toBe(0);
+    expect(matchTotp(secret, totpCode(secret, 1), at(0))).toBe(1);
+  });
+
+  it("refuses malformed codes without computing anything", () => {
+    const secret = newTotpSecret();
+    const now = new Date();
+    const code = totpCode(secret, totpStep(now));
+    for (const bad of ["", code.slice(1), `${code}0`, ` ${code}`, `${code.slice(0, 3)} ${code.slice(3)}`, "12345a", "１２３４５６"]) {
+      expect(matchTotp(secret, bad, now), bad).toBeNull();
+    }
+  });
+
+  it("refuses digits and steps the RFC does not describe", () => {
+    expect(() => totpCode(enc("k"), 1, { digits: 5 })).toThrow(RangeError);
+    expect(() => totpCode(enc("k"), 1, { digits: 9 })).toThrow(RangeError);
+    expect(() => totpCode(enc("k"), -1)).toThrow(RangeError);
+    expect(() => totpCode(enc("k"), 1.5)).toThrow(RangeError);
+  });
+});
+
+describe("otpauth URI (Google's Key-URI format)", () => {
+  it("names issuer and account in the label, and every setting in the query", () => {
+    const secret = newTotpSecret();
+    const text = otpauthUri({ secret, issuer: "Edge Accounts & Co", account: "ann+2fa@example.test" });
+    expect(text).toMatch(/^otpauth:\/\/totp\/Edge%20Accounts%20%26%20Co:ann%2B2fa%40example\.test\?secret=[A-Z2-7]{32}&issuer=Edge%20Accounts%20%26%20Co&algorithm=SHA1&digits=6&period=30$/);
+    expect(text).not.toContain("+");
+    const url = new URL(text);
+    expect(url.protocol).toBe("otpauth:");
+    expect(url.host).toBe("totp");
+    const [issuer, account] = decodeURIComponent(url.pathname.slice(1)).split(":");
+    expect(issuer).toBe("Edge Accounts & Co");
+    expect(account).toBe("ann+2fa@example.test");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      secret: toBase32(secret),
+      issuer: "Edge Accounts & Co",
+      algorithm: "SHA1",
+      digits: "6",
+      period: "30",
+    });
+    expect(Array.from(fromBase32(url.searchParams.get("secret")!)!)).toEqual(Array.from(secret));
+  });
+
+  it("keeps a colon out of the issuer, and encodes one in the account", () => {
+    expect(() => otpauthUri({ secret: newTotpSecret(), issuer: "a:b", account: "x" })).toThrow(RangeError);
+    const url = new URL(otpauthUri({ secret: newTotpSecret(), issuer: "Ü", account: "a:b?c#d/e" }));
+    expect(url.pathname).toBe("/%C3%9C:a%3Ab%3Fc%23d%2Fe");
+    expect(url.hash).toBe("");
   });
 });
