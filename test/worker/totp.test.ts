@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromBase32, toBase32 } from "../../src/security/base32";
+import { openSecret, sealSecret } from "../../src/security/secret-box";
 import {
   matchTotp,
   newTotpSecret,
@@ -187,5 +188,60 @@ describe("otpauth URI (Google's Key-URI format)", () => {
     const url = new URL(otpauthUri({ secret: newTotpSecret(), issuer: "Ü", account: "a:b?c#d/e" }));
     expect(url.pathname).toBe("/%C3%9C:a%3Ab%3Fc%23d%2Fe");
     expect(url.hash).toBe("");
+  });
+});
+
+describe("secret box (AES-256-GCM under TOKEN_SECRET)", () => {
+  const tokenSecret = "a-test-token-secret-of-at-least-32-characters";
+  const owner = crypto.randomUUID();
+
+  it("opens what it sealed, for the same owner, and never seals the same way twice", async () => {
+    const secret = newTotpSecret();
+    const sealed = await sealSecret(tokenSecret, "totp-secret", owner, secret);
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{48}$/); // 20 bytes + 16-byte tag
+    expect(Array.from((await openSecret(tokenSecret, "totp-secret", owner, sealed))!)).toEqual(Array.from(secret));
+    expect(await sealSecret(tokenSecret, "totp-secret", owner, secret)).not.toBe(sealed);
+  });
+
+  it("refuses another owner, another key, and any change", async () => {
+    const sealed = await sealSecret(tokenSecret, "totp-secret", owner, enc("seed"));
+    expect(await openSecret(tokenSecret, "totp-secret", crypto.randomUUID(), sealed)).toBeNull();
+    expect(await openSecret(`${tokenSecret}x`, "totp-secret", owner, sealed)).toBeNull();
+    const [version, iv, body] = sealed.split(".") as [string, string, string];
+    const flip = (text: string, i: number) => text.slice(0, i) + (text[i] === "A" ? "B" : "A") + text.slice(i + 1);
+    for (const tampered of [
+      `${version}.${flip(iv, 0)}.${body}`,
+      `${version}.${iv}.${flip(body, 0)}`,
+      `${version}.${iv}.${flip(body, body.length - 2)}`, // inside the tag
+      `${version}.${iv}.${body.slice(0, -1)}`,
+      `${version}.${iv}.${body}AAAA`,
+      `v2.${iv}.${body}`,
+      `${version}.${iv}`,
+      `${version}.${iv}.${body}.`,
+      "",
+    ]) {
+      expect(await openSecret(tokenSecret, "totp-secret", owner, tampered), tampered).toBeNull();
+    }
+  });
+
+  it("refuses a second spelling of the same bytes, and lengths base64 cannot have", async () => {
+    const sealed = await sealSecret(tokenSecret, "totp-secret", owner, enc("seed"));
+    const [, iv, body] = sealed.split(".") as [string, string, string];
+    // 4 + 16 bytes: 27 characters, whose last one carries two spare bits.
+    expect(body).toHaveLength(27);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(body.at(-1)!);
+    const respelt = `v1.${iv}.${body.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(await openSecret(tokenSecret, "totp-secret", owner, respelt)).toBeNull();
+    expect(await openSecret(tokenSecret, "totp-secret", owner, `v1.${iv}.${body.slice(0, 25)}`)).toBeNull(); // 4n+1
+  });
+
+  it("keeps the keys of different secrets apart, also while they are first derived side by side", async () => {
+    const secrets = ["first-fresh-token-secret-of-32-characters!", "second-fresh-token-secret-of-32-characters"];
+    const sealed = await Promise.all(secrets.map((s) => sealSecret(s, "totp-secret", owner, enc(s))));
+    const opened = await Promise.all(
+      secrets.flatMap((s) => sealed.map((box) => openSecret(s, "totp-secret", owner, box))),
+    );
+    expect(opened.map((b) => b && dec(b))).toEqual([secrets[0], null, null, secrets[1]]);
   });
 });
