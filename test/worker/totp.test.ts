@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromBase32, toBase32 } from "../../src/security/base32";
+import { newRecoveryCodes, normalizeRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "../../src/security/recovery-codes";
 import { openSecret, sealSecret } from "../../src/security/secret-box";
 import {
   matchTotp,
@@ -243,5 +244,54 @@ describe("secret box (AES-256-GCM under TOKEN_SECRET)", () => {
       secrets.flatMap((s) => sealed.map((box) => openSecret(s, "totp-secret", owner, box))),
     );
     expect(opened.map((b) => b && dec(b))).toEqual([secrets[0], null, null, secrets[1]]);
+  });
+});
+
+describe("recovery codes", () => {
+  it("issues ten distinct codes of ten unambiguous symbols, in two groups", () => {
+    const codes = newRecoveryCodes();
+    expect(codes).toHaveLength(RECOVERY_CODE_COUNT);
+    expect(RECOVERY_CODE_COUNT).toBe(10);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) {
+      expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
+      expect(normalizeRecoveryCode(code)).toBe(code);
+    }
+  });
+
+  it("uses the whole alphabet, evenly enough", () => {
+    const counts = new Map<string, number>();
+    for (const code of newRecoveryCodes(500)) for (const c of code.replace("-", "")) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    // 5000 symbols over 32: about 156 each; a symbol never drawn or drawn twice as often means bias.
+    for (const n of counts.values()) expect(n).toBeGreaterThan(90);
+    for (const n of counts.values()) expect(n).toBeLessThan(240);
+  });
+
+  it("reads a code back in any case, with or without the dash and spaces, and Crockford's look-alikes", () => {
+    expect(normalizeRecoveryCode("ab3de-fg7hj")).toBe("ab3de-fg7hj");
+    expect(normalizeRecoveryCode("AB3DEFG7HJ")).toBe("ab3de-fg7hj");
+    expect(normalizeRecoveryCode(" ab3 de - FG7 hj ")).toBe("ab3de-fg7hj");
+    expect(normalizeRecoveryCode("0000o-1111l")).toBe("00000-11111");
+    expect(normalizeRecoveryCode("OOOOO-IIIII")).toBe("00000-11111");
+  });
+
+  it("refuses what cannot be a code", () => {
+    for (const bad of ["", "ab3de-fg7h", "ab3de-fg7hjk", "ab3de-fg7hu", "ab3de_fg7hj", "ab3de-fg7h!", "ab3de-fg7h\u212a", "ab3de-fg7hé"]) {
+      expect(normalizeRecoveryCode(bad), bad).toBeNull();
+    }
+  });
+
+  it("hashes a code bound to its user, alike for every spelling, never as the code itself", () => {
+    const tokenSecret = "a-test-token-secret-of-at-least-32-characters";
+    const [user, other] = [crypto.randomUUID(), crypto.randomUUID()];
+    const [code] = newRecoveryCodes(1) as [string];
+    const stored = recoveryCodeHash(tokenSecret, user, code);
+    expect(stored).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(stored).not.toContain(code.replace("-", ""));
+    expect(recoveryCodeHash(tokenSecret, user, code.toUpperCase().replace("-", " "))).toBe(stored);
+    expect(recoveryCodeHash(tokenSecret, other, code)).not.toBe(stored);
+    expect(recoveryCodeHash(`${tokenSecret}x`, user, code)).not.toBe(stored);
+    expect(recoveryCodeHash(tokenSecret, user, "not a code")).not.toBe(stored);
   });
 });
