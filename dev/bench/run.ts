@@ -14,7 +14,7 @@ import type { WorkerVars } from "../stack/local-env";
 import { benchWorkerVars } from "./worker-vars";
 import { buildWorker } from "./build";
 import { printColdStart, probeColdStart, type ColdStartReport } from "./cold-start";
-import { cpuSeconds } from "./proc-stat";
+import { cpuSeconds, waitIdle } from "./proc-stat";
 import { openBenchDatabase } from "./database";
 import { connectIsolateHeap } from "./isolate-heap";
 import { killLoadProcesses, runCounted, runLoad } from "./load-client";
@@ -175,7 +175,7 @@ async function probeRoundTrips(chosen: Scenario[], { db, worker, email }: Stack)
  * Scenarios take turns in short slices, so a slow stretch on a shared machine hits them alike and the
  * ratios to hello (and login to hash-only) compare like with like. Refresh chains can only be walked
  * once, so refresh gets one slice. Hashing scenarios do a few requests a second and get longer slices.
- * workerd's CPU time is read around each slice.
+ * workerd's CPU time is read around each slice, and the next slice waits until it is idle.
  */
 async function measureInSlices(chosen: Scenario[], workerdPid: (s: Scenario) => number | null): Promise<Map<Scenario, Measured[]>> {
   const measured = new Map<Scenario, Measured[]>();
@@ -185,6 +185,7 @@ async function measureInSlices(chosen: Scenario[], workerdPid: (s: Scenario) => 
     const cpuAfter = cpuSeconds(workerdPid(scenario));
     const workerCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     measured.set(scenario, [...(measured.get(scenario) ?? []), { ...result, workerCpuSeconds }]);
+    await waitIdle(workerdPid(scenario));
   };
   const rounds = 3;
   const turns = chosen.filter((s) => s.kind !== "refresh");
