@@ -36,17 +36,37 @@ const alive = (pid: number) => {
  * Drops the databases of earlier runs that did not clean up (killed, or Ctrl-C: miniflare's own exit
  * hook can end the process before our cleanup reaches the database). The name carries the run's pid.
  */
-async function dropAbandoned(serverUrl: string): Promise<void> {
-  const rows = await admin<{ datname: string }>(serverUrl, "SELECT datname FROM pg_database WHERE datname ~ '^bench_[0-9]+_[0-9]+$'");
+async function dropAbandoned(serverUrl: string, prefix: string): Promise<void> {
+  const rows = await admin<{ datname: string }>(serverUrl, `SELECT datname FROM pg_database WHERE datname ~ '^${prefix}_[0-9]+_[0-9]+$'`);
   for (const { datname } of rows) {
-    if (!alive(Number(datname.split("_")[2]))) await admin(serverUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    if (!alive(Number(datname.split("_").at(-1)))) await admin(serverUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
 }
 
 /**
- * `keep`: leave the database behind for inspection, under a name that later runs do not take for
- * abandoned (`bench_kept_<time>`); dropping it is then up to whoever kept it. `settings`: Postgres
- * settings for every session on the database (ALTER DATABASE … SET), in place before the endpoint connects.
+ * A new database on the Postgres at `serverUrl`, `<prefix>_<time>_<pid>`, after dropping those of the
+ * same prefix whose run is gone. `keep`: named `<prefix>_kept_<time>` instead, which later runs do not
+ * take for abandoned, and `drop` leaves it; dropping it is then up to whoever kept it.
+ */
+export async function createThrowawayDatabase(serverUrl: string, prefix: string, keep = false): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  await dropAbandoned(serverUrl, prefix);
+  const name = keep ? `${prefix}_kept_${Date.now()}` : `${prefix}_${Date.now()}_${process.pid}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      if (!keep) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/**
+ * `keep`: leave the database behind for inspection (`bench_kept_<time>`, see createThrowawayDatabase).
+ * `settings`: Postgres settings for every session on the database (ALTER DATABASE … SET), in place before
+ * the endpoint connects.
  */
 export async function openBenchDatabase(
   serverUrl = process.env.DATABASE_URL || undefined,
@@ -55,18 +75,12 @@ export async function openBenchDatabase(
   let databaseUrl: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
-    await dropAbandoned(serverUrl);
-    const name = opts.keep ? `bench_kept_${Date.now()}` : `bench_${Date.now()}_${process.pid}`;
-    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    const created = await createThrowawayDatabase(serverUrl, "bench", opts.keep);
+    drop = created.drop;
     for (const [setting, value] of Object.entries(opts.settings ?? {})) {
-      await admin(serverUrl, `ALTER DATABASE ${name} SET ${setting} = ${pg.escapeLiteral(value)}`);
+      await admin(serverUrl, `ALTER DATABASE ${created.name} SET ${setting} = ${pg.escapeLiteral(value)}`);
     }
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    drop = async () => {
-      if (!opts.keep) await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    };
+    databaseUrl = created.url;
   }
   try {
     const endpoint = await startSqlEndpoint({ port: 0, databaseUrl });

@@ -27,3 +27,18 @@ export function cpuSeconds(pid: number | null): number | null {
   const stat = pid === null ? null : readProcStat(pid);
   return stat ? (Number(stat.fields[11]) + Number(stat.fields[12])) / TICKS_PER_SECOND : null;
 }
+
+/**
+ * Waits (at most `limitMs`) until the process uses under a tenth of a core over 200 ms: a server that was
+ * handed more work than it finished before the load generator hung up (hashes queued behind each other)
+ * goes on with it after its slice, and would take that CPU from whichever slice comes next.
+ */
+export async function waitIdle(pid: number | null, limitMs = 5000): Promise<void> {
+  let last = cpuSeconds(pid);
+  for (let waited = 0; last !== null && waited < limitMs; waited += 200) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = cpuSeconds(pid);
+    if (now === null || now - last < 0.02) return;
+    last = now;
+  }
+}

@@ -1,12 +1,23 @@
 // What each scenario sends. Plain data, so it can cross to the load process; the load process turns
 // `kind` into autocannon's per-connection request logic.
 
-export type Scenario =
-  | { name: string; kind: "get"; url: string; path: string; headers?: Record<string, string>; connections: number; budget: number | null }
-  | { name: string; kind: "login"; url: string; email: string; password: string; connections: number; budget: number | null }
-  | { name: string; kind: "register"; url: string; runId: string; password: string; connections: number; budget: number | null }
-  /** Each connection rotates its own session's refresh token, one request after the other. */
-  | { name: string; kind: "refresh"; url: string; refreshTokens: string[]; connections: number; budget: number | null };
+interface Common {
+  name: string;
+  url: string;
+  connections: number;
+  budget: number | null;
+  /** Set on another service's scenario (the FastAPI peer): the name of ours it is measured against. */
+  peerOf?: string;
+}
+
+export type Scenario = Common &
+  (
+    | { kind: "get"; path: string; headers?: Record<string, string> }
+    | { kind: "login"; email: string; password: string }
+    | { kind: "register"; runId: string; password: string }
+    /** Each connection rotates its own session's refresh token, one request after the other. */
+    | { kind: "refresh"; refreshTokens: string[] }
+  );
 
 export interface LoadResult {
   requestsPerSecond: number;
