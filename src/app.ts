@@ -9,6 +9,7 @@ import { noStoreByDefault } from "./http/cache-control";
 import { answersInOAuthErrors } from "./http/oauth-error";
 import { onError, onNotFound } from "./http/error-handler";
 import { methodNotAllowed } from "./http/method-not-allowed";
+import { serveOpenApiDocument } from "./http/openapi-document";
 import { API_BASE_PATH, PROBLEM_TYPE_PATH } from "./http/paths";
 import { requestLog } from "./http/request-log";
 import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
@@ -51,7 +52,7 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
   // Registered before provideDeps: health and the API document must answer even when config is broken.
   api.route("/", healthRoutes);
-  api.doc31("/openapi.json", {
+  serveOpenApiDocument(api, "/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "Accounts API",

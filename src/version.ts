@@ -1,3 +1,4 @@
-import pkg from "../package.json";
+import { version } from "../package.json";
 
-export const VERSION: string = pkg.version;
+// Only the version: a default import would put all of package.json (scripts, dependencies) in the bundle.
+export const VERSION: string = version;

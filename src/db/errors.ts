@@ -1,4 +1,4 @@
-/** What a database error tells us, without the SQL text and parameters drizzle wraps around it. */
+/** What a database error tells us, without the SQL text and parameters of the statement that failed. */
 export interface DatabaseErrorInfo {
   /** SQLSTATE, e.g. 23505; absent when the database could not be reached at all. */
   code: string | undefined;
@@ -6,19 +6,25 @@ export interface DatabaseErrorInfo {
   message: string;
 }
 
-// drizzle wraps driver errors in DrizzleQueryError, whose message embeds the query *and its parameters*
-// (hashes, codes): only the wrapped cause may ever be inspected or logged.
+/**
+ * Whatever made a statement fail on its way through the driver (db/client.ts wraps it): the database's
+ * answer (the driver's NeonDbError, with SQLSTATE and constraint), an unreachable endpoint, a reply it
+ * could not read. Its message is the cause's: the statement's parameters (hashes, codes) never go into it.
+ */
+export class QueryFailed extends Error {
+  override readonly name = "QueryFailed";
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 export function databaseErrorInfo(err: unknown): DatabaseErrorInfo | null {
-  if (!(err instanceof Error)) return null;
-  const cause = err.name === "DrizzleQueryError" || err.constructor?.name === "DrizzleQueryError" ? err.cause : err;
-  if (!(cause instanceof Error)) return null;
-  const fields = cause as Error & { code?: unknown; constraint?: unknown };
-  const isDriverError = cause.name === "NeonDbError" || cause.constructor?.name === "NeonDbError" || cause !== err;
-  if (!isDriverError) return null;
+  if (!(err instanceof QueryFailed) || !(err.cause instanceof Error)) return null;
+  const fields = err.cause as Error & { code?: unknown; constraint?: unknown };
   return {
     code: typeof fields.code === "string" ? fields.code : undefined,
     constraint: typeof fields.constraint === "string" ? fields.constraint : undefined,
-    message: cause.message,
+    message: err.cause.message,
   };
 }
 

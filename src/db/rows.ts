@@ -1,4 +1,5 @@
-import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from "drizzle-orm";
+import { sql, type InferSelectModel, type SQL, type Table } from "drizzle-orm";
+import type { ColumnSpec, ColumnType } from "./columns";
 
 /** A row as a raw statement (db.execute) returns it: column name → driver value. Only the decoders here read one. */
 export type RawRow = Record<string, unknown>;
@@ -12,30 +13,44 @@ export interface Columns<T> {
   decodeJoined(row: RawRow): T | null;
 }
 
+// What drizzle's column of each type makes of the driver's value (mapFromDriverValue): db/client.ts
+// leaves timestamps as Postgres's text, which becomes a Date; integers may come as text.
+const fromDriver: Record<ColumnType, (value: unknown) => unknown> = {
+  uuid: (value) => value,
+  text: (value) => value,
+  integer: (value) => (typeof value === "string" ? Number.parseInt(value) : value),
+  timestamptz: (value) => (typeof value === "string" ? new Date(value) : value),
+};
+
+/** The db/columns.ts entry a column of a db/schema.ts table was built from: its SQL name is the same. */
+type SpecOf<TTable extends Table, K> = ColumnSpec<ColumnType, TTable["_"]["columns"][K & keyof TTable["_"]["columns"]]["_"]["name"]>;
+
 /**
- * Some of a table's columns, as drizzle's table object in db/schema.ts defines them: their SQL names
- * for the hand-written statements (the CTEs drizzle cannot express) and the decoder of their values
- * (each column's own mapping: text stays text, timestamps become Dates, integers numbers).
+ * Some of a table's columns, by their names and types in db/columns.ts: their SQL names for the
+ * hand-written statements (the CTEs drizzle cannot express) and the decoder of their values, typed as
+ * the table in db/schema.ts (`tableColumns<typeof users>()(userColumns, keys)`; only its type is used,
+ * and it checks that each entry is the one the table's column was built from).
  */
-export function tableColumns<TTable extends Table, K extends keyof InferSelectModel<TTable> & string>(
-  table: TTable,
-  keys: readonly K[],
-): Columns<Pick<InferSelectModel<TTable>, K>> {
-  const all = getTableColumns(table) as Record<string, (typeof table)["_"]["columns"][string]>;
-  const picked = keys.map((key) => ({ key, column: all[key]! }));
-  const decode = (row: RawRow) => {
-    const out: Record<string, unknown> = {};
-    for (const { key, column } of picked) {
-      const value = row[column.name];
-      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-    }
-    return out as Pick<InferSelectModel<TTable>, K>;
-  };
-  const first = picked[0]!.column.name;
-  return {
-    sql: (alias) => sql.raw(picked.map(({ column }) => (alias ? `${alias}.${column.name}` : column.name)).join(", ")),
-    decode,
-    decodeJoined: (row) => (row[first] === null || row[first] === undefined ? null : decode(row)),
+export function tableColumns<TTable extends Table>() {
+  return <K extends keyof InferSelectModel<TTable> & string>(
+    columns: { readonly [P in K]: SpecOf<TTable, P> },
+    keys: readonly K[],
+  ): Columns<Pick<InferSelectModel<TTable>, K>> => {
+    const picked = keys.map((key) => ({ key, name: columns[key][0], map: fromDriver[columns[key][1]] }));
+    const decode = (row: RawRow) => {
+      const out: Record<string, unknown> = {};
+      for (const { key, name, map } of picked) {
+        const value = row[name];
+        out[key] = value === null || value === undefined ? null : map(value);
+      }
+      return out as Pick<InferSelectModel<TTable>, K>;
+    };
+    const first = picked[0]!.name;
+    return {
+      sql: (alias) => sql.raw(picked.map(({ name }) => (alias ? `${alias}.${name}` : name)).join(", ")),
+      decode,
+      decodeJoined: (row) => (row[first] === null || row[first] === undefined ? null : decode(row)),
+    };
   };
 }
 

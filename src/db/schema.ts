@@ -1,27 +1,70 @@
-import { sql } from "drizzle-orm";
+// drizzle-kit's source for the migrations (drizzle/) and the row types; the worker itself never loads
+// it: db/rows.ts decodes rows with the same column names and types, from db/columns.ts.
+import { sql, type Writable } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type PgIntegerBuilderInitial,
+  type PgTextBuilderInitial,
+  type PgTimestampBuilderInitial,
+  type PgUUIDBuilderInitial,
+} from "drizzle-orm/pg-core";
 import { ADMIN_ROLE, DEFAULT_ROLE, ROLES } from "../domain/roles";
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { codeFailureColumns, loginFailureColumns, oneTimeCodeColumns, sessionColumns, userColumns, type ColumnSpec } from "./columns";
 
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+/** The drizzle column a db/columns.ts entry describes, to add keys, defaults and NOT NULL to. */
+function column<N extends string>(spec: ColumnSpec<"uuid", N>): PgUUIDBuilderInitial<N>;
+function column<N extends string>(spec: ColumnSpec<"text", N>): PgTextBuilderInitial<N, [string, ...string[]]>;
+function column<N extends string, U extends string, T extends Readonly<[U, ...U[]]>>(
+  spec: ColumnSpec<"text", N>,
+  config: { enum: T },
+): PgTextBuilderInitial<N, Writable<T>>;
+function column<N extends string>(spec: ColumnSpec<"integer", N>): PgIntegerBuilderInitial<N>;
+function column<N extends string>(spec: ColumnSpec<"timestamptz", N>): PgTimestampBuilderInitial<N>;
+function column([name, type]: ColumnSpec, config?: { enum: Readonly<[string, ...string[]]> }): unknown {
+  switch (type) {
+    case "uuid":
+      return uuid(name);
+    case "text":
+      return text(name, config);
+    case "integer":
+      return integer(name);
+    case "timestamptz":
+      return timestamp(name, { withTimezone: true, mode: "date" });
+  }
+}
+
+const u = userColumns;
+const s = sessionColumns;
+const c = oneTimeCodeColumns;
+const l = loginFailureColumns;
+const f = codeFailureColumns;
 
 export const users = pgTable(
   "users",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: column(u.id).primaryKey().defaultRandom(),
     // Stored lower-cased; the check constraint makes the plain unique index case-insensitive
     // without a citext extension, and lets ON CONFLICT (email) name a real column.
-    email: text("email").notNull(),
-    fullName: text("full_name"),
-    username: text("username"),
+    email: column(u.email).notNull(),
+    fullName: column(u.fullName),
+    username: column(u.username),
     // An unverified registration's wished-for username: not reserved (no unique index), claimed at
     // verification only if the verifier kept the registration's password and the name is still free.
-    pendingUsername: text("pending_username"),
-    passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ROLES }).notNull().default(DEFAULT_ROLE),
-    emailVerifiedAt: timestamptz("email_verified_at"),
-    lastLoginAt: timestamptz("last_login_at"),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
-    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+    pendingUsername: column(u.pendingUsername),
+    passwordHash: column(u.passwordHash).notNull(),
+    role: column(u.role, { enum: ROLES }).notNull().default(DEFAULT_ROLE),
+    emailVerifiedAt: column(u.emailVerifiedAt),
+    lastLoginAt: column(u.lastLoginAt),
+    createdAt: column(u.createdAt).notNull().defaultNow(),
+    updatedAt: column(u.updatedAt).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -49,21 +92,21 @@ export const users = pgTable(
 export const sessions = pgTable(
   "sessions",
   {
-    id: uuid("id").primaryKey(),
-    userId: uuid("user_id")
+    id: column(s.id).primaryKey(),
+    userId: column(s.userId)
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     // HMAC of the current refresh secret; the previous one is kept only for the reuse window.
-    refreshHash: text("refresh_hash").notNull(),
-    previousRefreshHash: text("previous_refresh_hash"),
-    rotatedAt: timestamptz("rotated_at"),
-    userAgent: text("user_agent"),
-    ip: text("ip"),
-    createdAt: timestamptz("created_at").notNull(),
-    lastUsedAt: timestamptz("last_used_at").notNull(),
-    expiresAt: timestamptz("expires_at").notNull(),
-    absoluteExpiresAt: timestamptz("absolute_expires_at").notNull(),
-    revokedAt: timestamptz("revoked_at"),
+    refreshHash: column(s.refreshHash).notNull(),
+    previousRefreshHash: column(s.previousRefreshHash),
+    rotatedAt: column(s.rotatedAt),
+    userAgent: column(s.userAgent),
+    ip: column(s.ip),
+    createdAt: column(s.createdAt).notNull(),
+    lastUsedAt: column(s.lastUsedAt).notNull(),
+    expiresAt: column(s.expiresAt).notNull(),
+    absoluteExpiresAt: column(s.absoluteExpiresAt).notNull(),
+    revokedAt: column(s.revokedAt),
   },
   (t) => [
     index("sessions_user_id_idx").on(t.userId),
@@ -76,18 +119,18 @@ export const sessions = pgTable(
 export const oneTimeCodes = pgTable(
   "one_time_codes",
   {
-    userId: uuid("user_id")
+    userId: column(c.userId)
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
-    codeHash: text("code_hash").notNull(),
+    purpose: column(c.purpose, { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    codeHash: column(c.codeHash).notNull(),
     // What a change-email code switches to. Verification codes carry nothing: the password comes with
     // the code, from whoever read the mail.
-    newEmail: text("new_email"),
-    attempts: integer("attempts").notNull().default(0),
-    createdAt: timestamptz("created_at").notNull(),
-    expiresAt: timestamptz("expires_at").notNull(),
-    consumedAt: timestamptz("consumed_at"),
+    newEmail: column(c.newEmail),
+    attempts: column(c.attempts).notNull().default(0),
+    createdAt: column(c.createdAt).notNull(),
+    expiresAt: column(c.expiresAt).notNull(),
+    consumedAt: column(c.consumedAt),
   },
   // One live code per user and purpose: issuing a new one overwrites (voids) the old.
   (t) => [
@@ -106,11 +149,11 @@ export const oneTimeCodes = pgTable(
 export const loginFailures = pgTable(
   "login_failures",
   {
-    subject: text("subject").notNull(),
-    network: text("network").notNull(),
-    failures: integer("failures").notNull(),
-    lockedUntil: timestamptz("locked_until"),
-    lastFailureAt: timestamptz("last_failure_at").notNull(),
+    subject: column(l.subject).notNull(),
+    network: column(l.network).notNull(),
+    failures: column(l.failures).notNull(),
+    lockedUntil: column(l.lockedUntil),
+    lastFailureAt: column(l.lastFailureAt).notNull(),
   },
   (t) => [primaryKey({ columns: [t.subject, t.network] }), index("login_failures_last_failure_at_idx").on(t.lastFailureAt)],
 );
@@ -119,10 +162,10 @@ export const loginFailures = pgTable(
 export const codeFailures = pgTable(
   "code_failures",
   {
-    subject: text("subject").notNull(),
-    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
-    failures: integer("failures").notNull(),
-    windowStartedAt: timestamptz("window_started_at").notNull(),
+    subject: column(f.subject).notNull(),
+    purpose: column(f.purpose, { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    failures: column(f.failures).notNull(),
+    windowStartedAt: column(f.windowStartedAt).notNull(),
   },
   (t) => [primaryKey({ columns: [t.subject, t.purpose] }), index("code_failures_window_started_at_idx").on(t.windowStartedAt)],
 );

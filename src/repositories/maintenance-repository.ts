@@ -35,18 +35,16 @@ const deleteSome = (table: string, where: SQL, limit: number) =>
 export async function pruneRound(db: Database, now: Date, keep: RetentionPolicy, limit: number): Promise<Pruned & { full: boolean }> {
   const at = sql`${now}::timestamptz`;
   const results = await db.batch([
-    db.execute(deleteSome("sessions", sql`revoked_at IS NOT NULL`, limit)),
+    deleteSome("sessions", sql`revoked_at IS NOT NULL`, limit),
     // expires_at never passes absolute_expires_at (rotation keeps it below), so it alone says a session ended.
-    db.execute(deleteSome("sessions", sql`expires_at <= ${at}`, limit)),
-    db.execute(deleteSome("one_time_codes", sql`consumed_at IS NOT NULL`, limit)),
-    db.execute(deleteSome("one_time_codes", sql`expires_at <= ${at}`, limit)),
-    db.execute(deleteSome("users", sql`email_verified_at IS NULL AND updated_at <= ${ago(now, keep.pendingAccountMaxAge)}`, limit)),
-    db.execute(
-      deleteSome("login_failures", sql`last_failure_at <= ${ago(now, keep.loginFailureMemory)} AND (locked_until IS NULL OR locked_until <= ${at})`, limit),
-    ),
-    db.execute(deleteSome("code_failures", sql`window_started_at <= ${ago(now, keep.codeBudgetWindow)}`, limit)),
+    deleteSome("sessions", sql`expires_at <= ${at}`, limit),
+    deleteSome("one_time_codes", sql`consumed_at IS NOT NULL`, limit),
+    deleteSome("one_time_codes", sql`expires_at <= ${at}`, limit),
+    deleteSome("users", sql`email_verified_at IS NULL AND updated_at <= ${ago(now, keep.pendingAccountMaxAge)}`, limit),
+    deleteSome("login_failures", sql`last_failure_at <= ${ago(now, keep.loginFailureMemory)} AND (locked_until IS NULL OR locked_until <= ${at})`, limit),
+    deleteSome("code_failures", sql`window_started_at <= ${ago(now, keep.codeBudgetWindow)}`, limit),
   ]);
-  const counts = results.map((r) => (r as { rowCount?: number | null }).rowCount ?? 0);
+  const counts = results.map((r) => r.rowCount ?? 0);
   const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures] = counts as [number, number, number, number, number, number, number];
   return {
     sessions: revoked + expired,

@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { sessionColumns } from "../db/columns";
 import { preparedStatement } from "../db/prepared";
 import { computedColumns, tableColumns } from "../db/rows";
-import { sessions } from "../db/schema";
+import type { sessions } from "../db/schema";
 import { liveSession as live, sessionIsLive } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
 
 /** A session as the sessions list shows it (always read as `s`). */
-const sessionRecord = tableColumns(sessions, ["id", "userAgent", "ip", "createdAt", "lastUsedAt", "expiresAt"]);
+const sessionRecord = tableColumns<typeof sessions>()(sessionColumns, ["id", "userAgent", "ip", "createdAt", "lastUsedAt", "expiresAt"]);
 export type SessionRecord = ReturnType<typeof sessionRecord.decode>;
 
 export type RotationOutcome =
