@@ -10,7 +10,8 @@
 //   --parallel=N   Postgres connections filling at once (default: the machine's cores)
 //   --keep         keep both databases (named in the output) for inspection
 // Prints, per operation, p50/p99 latency and time in Postgres at both sizes and the ratio full/small of the
-// time in Postgres (target ≤ 1.3×), the prune's work per run, and EXPLAIN ANALYZE of what misses the
+// time in Postgres (target ≤ 1.3×; an operation over it is measured once more and fails only if it misses
+// again), the prune's work per run, and EXPLAIN ANALYZE of what misses the
 // target; writes dev/bench/results/scale.json. Exits non-zero on a wrong answer or a missed target.
 import { cpus, tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -437,6 +438,8 @@ interface Row {
   full: Measured;
   ratio: number;
   ok: boolean;
+  /** The ratio of a first measurement over target, when the row is the second (null: the first was on target). */
+  missedFirst: number | null;
 }
 
 function printTable(rows: Row[], prune: { small: PruneResult; full: PruneResult }): void {
@@ -448,7 +451,7 @@ function printTable(rows: Row[], prune: { small: PruneResult; full: PruneResult 
   console.log(line(["operation", `(${count(smallSize)})`, "", "", `(${count(fullSize)})`, "", "", "db ×", ""]));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) {
-    console.log(line([r.operation, ms(r.small.p50), ms(r.small.p99), ms(r.small.dbP50), ms(r.full.p50), ms(r.full.p99), ms(r.full.dbP50), `${r.ratio.toFixed(2)}×`, r.ok ? "" : "> 1.3"]));
+    console.log(line([r.operation, ms(r.small.p50), ms(r.small.p99), ms(r.small.dbP50), ms(r.full.p50), ms(r.full.p99), ms(r.full.dbP50), `${r.ratio.toFixed(2)}×`, r.ok ? (r.missedFirst === null ? "" : `2nd (${r.missedFirst.toFixed(2)}×)`) : "> 1.3"]));
   }
   console.log(line(["prune (one cron run)", ms(prune.small.seconds * 1000), "", ms(prune.small.dbMs), ms(prune.full.seconds * 1000), "", ms(prune.full.dbMs), `${(prune.full.dbMs / prune.small.dbMs).toFixed(1)}×`, ""]));
 }
@@ -508,11 +511,22 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   for (const [i, smallOp] of prepared.small.operations.entries()) {
     const fullOp = prepared.full.operations[i]!;
-    const samplers = { small: new Sampler(small.worker.url, smallOp), full: new Sampler(full.worker.url, fullOp) };
-    await measurePair(samplers.small, samplers.full);
-    const row = { operation: smallOp.name, small: samplers.small.result(), full: samplers.full.result(), ratio: 0, ok: true };
-    row.ratio = row.full.dbP50 / row.small.dbP50;
-    row.ok = row.ratio <= TARGET_RATIO;
+    const measure = async () => {
+      const samplers = { small: new Sampler(small.worker.url, smallOp), full: new Sampler(full.worker.url, fullOp) };
+      await measurePair(samplers.small, samplers.full);
+      const row: Row = { operation: smallOp.name, small: samplers.small.result(), full: samplers.full.result(), ratio: 0, ok: true, missedFirst: null };
+      row.ratio = row.full.dbP50 / row.small.dbP50;
+      row.ok = row.ratio <= TARGET_RATIO;
+      return row;
+    };
+    let row = await measure();
+    // A miss is measured once more: a plan that reads more as the table grows misses again, while a busy
+    // stretch of a shared machine (a checkpoint, another process's burst) rarely hits the same operation twice.
+    if (!row.ok) {
+      const first = row.ratio;
+      console.log(`  ${row.operation.padEnd(32)} ${first.toFixed(2)}× (over ${TARGET_RATIO}); measuring it again`);
+      row = { ...(await measure()), missedFirst: first };
+    }
     rows.push(row);
     const side = (m: Measured) => `p50 ${m.p50.toFixed(1)} ms, db ${m.dbP50.toFixed(2)} ms (Server-Timing ${m.workerDbP50})`;
     console.log(
