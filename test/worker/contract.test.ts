@@ -9,8 +9,11 @@ import { createApp } from "../../src/app";
 import { systemClock } from "../../src/clock";
 import type { Verdict } from "../setup/answer-recorder";
 import {
+  authenticatorCode,
   call,
   codeFromMail,
+  enableTotp,
+  mfaTicket,
   createVerifiedUser,
   dbBatch,
   dbQuery,
@@ -107,6 +110,13 @@ async function asOnlyAdmin<T>(who: { id: string }, fn: () => Promise<T>): Promis
 
 const onPostgres = async () => !(await dbQuery("select version()"))[0]![0]!.includes("PGlite");
 
+/** A user with TOTP on, and a ticket of their password step; the code to send is the next step's (the confirmation used this one's). */
+async function secondStep() {
+  const someone = await freshUser();
+  const { secret, recoveryCodes } = await enableTotp(someone.token);
+  return { ...someone, secret, recoveryCodes, ticket: await mfaTicket(someone.email), code: await authenticatorCode(secret, Date.now() + 30_000) };
+}
+
 /** A request each operation answers with success: the same request also provokes 503 (database down) and 500 (broken config). */
 const OK: Record<string, () => Promise<Req>> = {
   health: async () => ({ method: "GET", path: "/api/v1/health" }),
@@ -123,6 +133,16 @@ const OK: Record<string, () => Promise<Req>> = {
   resendVerification: async () => ({ method: "POST", path: "/api/v1/auth/verify/resend", opts: { body: { email: uniqueEmail() } } }),
   login: async () => ({ method: "POST", path: "/api/v1/auth/login", opts: { body: { email: user.email, password: PASSWORD } } }),
   loginAlias: async () => ({ method: "POST", path: "/api/v1/users/login", opts: { body: { email: user.email, password: PASSWORD } } }),
+  loginMfa: async () => {
+    const { ticket, code } = await secondStep();
+    return { method: "POST", path: "/api/v1/auth/login/mfa", opts: { body: { mfa_ticket: ticket, code } } };
+  },
+  startTotp: async () => ({ method: "POST", path: "/api/v1/users/me/totp", opts: { token: (await freshUser()).token, body: { password: PASSWORD } } }),
+  confirmTotp: async () => {
+    const someone = await freshUser();
+    const { secret } = (await (await call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } })).json()) as { secret: string };
+    return { method: "POST", path: "/api/v1/users/me/totp/confirm", opts: { token: someone.token, body: { code: await authenticatorCode(secret) } } };
+  },
   refresh: async () => ({ method: "POST", path: "/api/v1/auth/refresh", opts: { body: { refresh_token: (await signIn(user.email)).refreshToken } } }),
   logout: async () => ({ method: "POST", path: "/api/v1/auth/logout", opts: { token: (await signIn(user.email)).token } }),
   logoutAll: async () => ({ method: "POST", path: "/api/v1/auth/logout/all", opts: { token: (await freshUser()).token } }),
@@ -208,6 +228,29 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
       return call("POST", "/auth/login", { body: { email, password: PASSWORD } });
     },
   },
+  loginMfa: {
+    401: () => call("POST", "/auth/login/mfa", { body: { mfa_ticket: `${crypto.randomUUID()}.${crypto.randomUUID()}.${"A".repeat(43)}`, code: "123456" } }),
+    400: async () => {
+      const { ticket, code } = await secondStep();
+      return call("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code: String((Number(code) + 500_000) % 1_000_000).padStart(6, "0") } });
+    },
+    429: async () => {
+      const { email, code } = await secondStep();
+      const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
+      return repeatUntil(429, async () => call("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(email), code: wrong } }), 12);
+    },
+  },
+  startTotp: {
+    403: async () => call("POST", "/users/me/totp", { token: (await freshUser()).token, body: { password: "not the password" } }),
+    409: async () => {
+      const someone = await freshUser();
+      await enableTotp(someone.token);
+      return call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } });
+    },
+  },
+  confirmTotp: {
+    409: async () => call("POST", "/users/me/totp/confirm", { token: (await freshUser()).token, body: { code: "123456" } }),
+  },
   refresh: {
     403: async () => {
       const { refreshToken } = await signIn(user.email);
@@ -216,6 +259,10 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
   },
   oauthToken: {
     400: () => call("POST", "/api/v1/auth/token", form({ grant_type: "client_credentials" })),
+    403: async () => {
+      const { email } = await secondStep();
+      return call("POST", "/api/v1/auth/token", form({ grant_type: "password", username: email, password: PASSWORD }));
+    },
     429: async () => {
       const headers = fixedClient();
       return repeatUntil(429, () => call("POST", "/api/v1/auth/token", form({ grant_type: "password", username: uniqueEmail(), password: "wrong password" }, headers)));
