@@ -67,6 +67,7 @@ export const PROBLEMS = {
   email_unchanged: { status: 409, detail: "That is already your email address." },
   username_taken: { status: 409, detail: "This username is taken." },
   totp_already_enabled: { status: 409, detail: "Two-factor authentication is already on." },
+  totp_not_enabled: { status: 409, detail: "Two-factor authentication is off." },
   totp_enrolment_expired: { status: 409, detail: "No two-factor set-up is in progress, or it expired. Start again." },
   last_admin: { status: 409, detail: "This is the last admin; make someone else admin first." },
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { computedColumns } from "../db/rows";
+import { ADMIN_ROLE } from "../domain/roles";
 import { forgetNetworkFailuresSql } from "./login-failure-sql";
 import { openSessionCtes, sessionIsLive, textArray, type NewSession } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
@@ -211,3 +212,110 @@ export const totpSummarySql = (userId: string) => sql`
   (SELECT count(*) FROM recovery_codes r WHERE r.user_id = ${userId}::uuid AND r.used_at IS NULL) AS recovery_codes_left`;
 
 export const decodeTotpSummary = totpSummary.decode;
+
+export interface FactorChange {
+  userId: string;
+  sessionId: string;
+  now: Date;
+  /** The sealed secret the code was checked against: the change applies only while it is still the one. */
+  sealedSecret: string;
+  /** The step the TOTP code matched (null: no TOTP match). */
+  step: number | null;
+  /** The recovery code's hash (null when a TOTP code was given). */
+  recoveryHash: string | null;
+  budget: { maxFailures: number; windowSeconds: number };
+  /** Turn TOTP off (secret, recovery codes), or replace the recovery codes with these hashes. */
+  then: { kind: "disable" } | { kind: "regenerate"; recoveryHashes: string[] };
+}
+
+export type FactorChangeOutcome = "done" | "wrong_code" | { retryAt: Date } | "gone";
+
+const factorOutcome = computedColumns({ done: "boolean", budget_allowed: "boolean?", budget_window_started_at: "timestamp?" });
+
+/**
+ * A change that needs a current second factor (after the password), in one statement: the account's
+ * budget of wrong answers (the same as the sign-in's second step), the TOTP step accepted only if later
+ * than the last one, or an unused recovery code marked used (its row lock makes it single-use under
+ * races), then the change itself in the same update of the user row.
+ */
+export async function changeWithSecondFactor(db: Database, c: FactorChange): Promise<FactorChangeOutcome> {
+  const now = sql`${c.now}::timestamptz`;
+  const uid = sql`${c.userId}::uuid`;
+  const max = sql`${c.budget.maxFailures}::int`;
+  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${c.budget.windowSeconds}::int)`;
+  const owner = sql`u.id = ${uid} AND u.totp_secret = ${c.sealedSecret} AND ${sessionIsLive(c.userId, c.sessionId, c.now)}`;
+  const stepFresh = sql`${c.step}::bigint IS NOT NULL AND (u.totp_last_step IS NULL OR u.totp_last_step < ${c.step}::bigint)`;
+  const recoveryUnused = sql`r.user_id = ${uid} AND r.code_hash = ${c.recoveryHash}::text AND r.used_at IS NULL`;
+  const change =
+    c.then.kind === "disable"
+      ? sql`totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending_secret = NULL, totp_pending_at = NULL`
+      : sql`totp_last_step = CASE WHEN ${c.step}::bigint IS NOT NULL THEN ${c.step}::bigint ELSE u.totp_last_step END`;
+  const after =
+    c.then.kind === "disable"
+      ? sql`DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM changed) AND code_hash IS DISTINCT FROM ${c.recoveryHash}::text`
+      : sql`INSERT INTO recovery_codes (user_id, code_hash)
+            SELECT ch.id, h FROM changed ch CROSS JOIN unnest(${textArray(c.then.recoveryHashes)}::text[]) AS h`;
+  const cleared =
+    c.then.kind === "disable"
+      ? sql``
+      : sql`, cleared AS (DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM changed) AND code_hash IS DISTINCT FROM ${c.recoveryHash}::text)`;
+  const result = await db.execute(sql`
+    WITH gate AS (
+      INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
+      SELECT ${c.userId}, 'mfa',
+             CASE WHEN EXISTS (SELECT 1 FROM users u WHERE ${owner} AND ${stepFresh})
+                    OR EXISTS (SELECT 1 FROM recovery_codes r WHERE ${recoveryUnused}) THEN 0 ELSE 1 END,
+             ${now}
+      WHERE EXISTS (SELECT 1 FROM users u WHERE ${owner})
+      ON CONFLICT (subject, purpose) DO UPDATE SET
+        failures = CASE WHEN ${windowOver} THEN excluded.failures
+                        WHEN f.failures >= ${max} THEN f.failures + 1
+                        ELSE f.failures + excluded.failures END,
+        window_started_at = CASE WHEN ${windowOver} THEN ${now} ELSE f.window_started_at END
+      RETURNING f.failures <= ${max} AS allowed, f.window_started_at
+    ), used AS (
+      UPDATE recovery_codes r SET used_at = ${now}
+      WHERE ${recoveryUnused} AND (SELECT allowed FROM gate)
+      RETURNING r.user_id
+    ), changed AS (
+      UPDATE users u SET ${change}
+      WHERE ${owner} AND (SELECT allowed FROM gate) AND (${stepFresh} OR EXISTS (SELECT 1 FROM used))
+      RETURNING u.id
+    )${cleared}, after AS (${after})
+    SELECT EXISTS (SELECT 1 FROM changed) AS done, (SELECT allowed FROM gate) AS budget_allowed,
+           (SELECT window_started_at FROM gate) AS budget_window_started_at`);
+  const o = factorOutcome.decode(result.rows[0]!);
+  if (o.done) return "done";
+  if (o.budget_allowed === null) return "gone";
+  if (o.budget_allowed === false && o.budget_window_started_at) {
+    return { retryAt: new Date(o.budget_window_started_at.getTime() + c.budget.windowSeconds * 1000) };
+  }
+  return "wrong_code";
+}
+
+/**
+ * An admin's reset: TOTP off, recovery codes and open tickets gone, while the caller's session is live and
+ * the caller is still an admin (read in the same statement).
+ */
+export async function resetSecondFactor(
+  db: Database,
+  p: { userId: string; sessionId: string; now: Date; targetId: string },
+): Promise<"reset" | "was_off" | "not_found" | "signed_out" | "forbidden"> {
+  const result = await db.execute(sql`
+    WITH caller AS (
+      SELECT role FROM users WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}
+    ), before AS (
+      SELECT id, totp_secret IS NOT NULL AS was_enabled FROM users
+      WHERE id = ${p.targetId}::uuid AND (SELECT role FROM caller) = ${ADMIN_ROLE}
+    ), reset AS (
+      UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending_secret = NULL, totp_pending_at = NULL
+      WHERE id = (SELECT id FROM before)
+    ), codes AS (DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM before)),
+    tickets AS (DELETE FROM mfa_tickets WHERE user_id = (SELECT id FROM before))
+    SELECT (SELECT role FROM caller) AS caller_role, (SELECT was_enabled FROM before) AS was_enabled`);
+  const o = computedColumns({ caller_role: "text?", was_enabled: "boolean?" }).decode(result.rows[0]!);
+  if (o.caller_role === null) return "signed_out";
+  if (o.caller_role !== ADMIN_ROLE) return "forbidden";
+  if (o.was_enabled === null) return "not_found";
+  return o.was_enabled ? "reset" : "was_off";
+}

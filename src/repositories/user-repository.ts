@@ -14,7 +14,7 @@ export interface PasswordCheckTarget {
   subject: string;
   /** The later of this network's and all networks' locks, if any. */
   lockedUntil: Date | null;
-  /** The account's sealed TOTP secret when TOTP is on (read by login only). */
+  /** The account's sealed TOTP secret when TOTP is on (read by login and re-authentication). */
   totpSecret?: string | null;
 }
 
@@ -98,10 +98,10 @@ export async function findUserBySession(db: Database, p: SessionPrincipal): Prom
 export async function findReauthenticationTarget(db: Database, p: SessionPrincipal & { network: string }): Promise<PasswordCheckTarget | null> {
   const subject = sql`${p.userId}::text`;
   const result = await db.execute(sql`
-    SELECT ${userWithPassword.sql()}, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
+    SELECT ${userWithPassword.sql()}, totp_secret, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
     WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
   const row = result.rows[0];
-  return row ? toPasswordCheckTarget(row) : null;
+  return row ? { ...toPasswordCheckTarget(row), totpSecret: totpState.decode(row).totp_secret } : null;
 }
 
 export interface ProfileChanges {

@@ -8,7 +8,7 @@ import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
 import { Accepted, json, jsonBody, MeOut, UserOut } from "../schemas/responses";
 import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
-import { confirmTotpEnrolment, startTotpEnrolment } from "../services/totp-service";
+import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../services/totp-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
 
 const ProfileUpdate = z
@@ -148,6 +148,41 @@ const confirmTotpRoute = apiRoute({
   responses: { 200: json(RecoveryCodes, "TOTP is on; every later sign-in asks for a code.") },
 });
 
+const BothFactors = z
+  .strictObject({
+    password: PresentedPassword,
+    code: z.string().min(1).max(40).openapi({ description: "The app's current 6-digit code, or an unused recovery code." }),
+  })
+  .openapi("BothFactors");
+
+const BOTH_FACTOR_PROBLEMS = [...REAUTHENTICATION_PROBLEMS, "invalid_code", "totp_not_enabled", "too_many_attempts"] as const;
+
+const disableTotpRoute = apiRoute({
+  method: "delete",
+  path: "/users/me/totp",
+  operationId: "disableTotp",
+  tag: "users",
+  access: "bearer",
+  summary: "Turn off two-factor authentication (password and a current code or recovery code)",
+  rateLimit: "password",
+  request: { body: jsonBody(BothFactors) },
+  problems: BOTH_FACTOR_PROBLEMS,
+  responses: { 204: { description: "TOTP is off; the recovery codes are gone." } },
+});
+
+const regenerateRecoveryCodesRoute = apiRoute({
+  method: "post",
+  path: "/users/me/totp/recovery-codes",
+  operationId: "regenerateRecoveryCodes",
+  tag: "users",
+  access: "bearer",
+  summary: "Replace the recovery codes (password and a current code or recovery code); the old ones stop working",
+  rateLimit: "password",
+  request: { body: jsonBody(BothFactors) },
+  problems: BOTH_FACTOR_PROBLEMS,
+  responses: { 200: json(RecoveryCodes, "10 new codes, shown this once.") },
+});
+
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 userRoutes.openapi(getMeRoute, async (c) => {
@@ -192,5 +227,15 @@ userRoutes.openapi(startTotpRoute, async (c) => {
 
 userRoutes.openapi(confirmTotpRoute, async (c) => {
   const codes = await confirmTotpEnrolment(c.get("deps"), c.get("caller"), c.req.valid("json").code);
+  return c.json({ recovery_codes: codes }, 200);
+});
+
+userRoutes.openapi(disableTotpRoute, async (c) => {
+  await disableTotp(c.get("deps"), c.get("caller"), c.req.valid("json"), clientInfo(c));
+  return c.body(null, 204);
+});
+
+userRoutes.openapi(regenerateRecoveryCodesRoute, async (c) => {
+  const codes = await regenerateRecoveryCodes(c.get("deps"), c.get("caller"), c.req.valid("json"), clientInfo(c));
   return c.json({ recovery_codes: codes }, 200);
 });

@@ -1,6 +1,16 @@
 import type { ClientInfo, Deps } from "../context";
+import { ADMIN_ROLE } from "../domain/roles";
 import { AppError, retryAfter, sessionEnded } from "../errors";
-import { completeSecondStep, confirmEnrolment, findEnrolment, startEnrolment, type NewMfaTicket } from "../repositories/mfa-repository";
+import {
+  changeWithSecondFactor,
+  completeSecondStep,
+  confirmEnrolment,
+  findEnrolment,
+  resetSecondFactor,
+  startEnrolment,
+  type FactorChange,
+  type NewMfaTicket,
+} from "../repositories/mfa-repository";
 import type { AccessClaims } from "../security/access-token";
 import { toBase32 } from "../security/base32";
 import { keyedHash } from "../security/hmac";
@@ -146,4 +156,72 @@ export async function confirmTotpEnrolment(deps: Deps, caller: AccessClaims, cod
   // Another request turned it on, restarted the enrolment, or the session ended, in between.
   if (!confirmed) throw new AppError("totp_enrolment_expired");
   return codes;
+}
+
+/**
+ * Turning TOTP off or replacing the recovery codes: the password (checked and counted like a sign-in),
+ * then a current code or an unused recovery code (checked once, against the account's budget of wrong
+ * answers), then the change: two round trips, like every other re-authenticated change.
+ */
+async function withBothFactors(
+  deps: Deps,
+  caller: AccessClaims,
+  input: { password: string; code: string },
+  client: ClientInfo,
+  then: FactorChange["then"],
+): Promise<void> {
+  const user = await reauthenticate(deps, caller, input.password, client);
+  if (!user.totpSecret) throw new AppError("totp_not_enabled");
+  const secret = await openUserSecret(deps, user.id, user.totpSecret);
+  const session = callerSession(deps, caller);
+  const code = input.code.trim();
+  const isTotp = SIX_DIGITS.test(code);
+  const outcome = await changeWithSecondFactor(deps.db, {
+    ...session,
+    sealedSecret: user.totpSecret,
+    step: isTotp ? matchTotp(secret, code, session.now) : null,
+    recoveryHash: isTotp ? null : recoveryCodeHash(deps.config.tokenSecret, user.id, code),
+    budget: MFA_GUESS_LIMIT,
+    then,
+  });
+  if (outcome === "done") return;
+  // The session ended, or TOTP was turned off or reset in between.
+  if (outcome === "gone") throw new AppError("totp_not_enabled");
+  if (outcome === "wrong_code") throw new AppError("invalid_code", "The code is not valid (or was already used).");
+  const { seconds, headers } = retryAfter(outcome.retryAt, session.now);
+  throw new AppError("too_many_attempts", `Too many wrong codes for this account. Try again in ${seconds} seconds.`, { headers });
+}
+
+export async function disableTotp(deps: Deps, caller: AccessClaims, input: { password: string; code: string }, client: ClientInfo): Promise<void> {
+  await withBothFactors(deps, caller, input, client, { kind: "disable" });
+}
+
+/** New recovery codes (the old ones stop working); answered once. */
+export async function regenerateRecoveryCodes(
+  deps: Deps,
+  caller: AccessClaims,
+  input: { password: string; code: string },
+  client: ClientInfo,
+): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  const recoveryHashes = codes.map((c) => recoveryCodeHash(deps.config.tokenSecret, caller.sub, c));
+  await withBothFactors(deps, caller, input, client, { kind: "regenerate", recoveryHashes });
+  return codes;
+}
+
+/** An admin turns a user's TOTP off (a lost phone and lost codes); the audit log names both, never a secret. */
+export async function adminResetTotp(deps: Deps, admin: AccessClaims, targetId: string): Promise<void> {
+  // From the token first, like the other admin operations; the statement checks the role again.
+  if (admin.role !== ADMIN_ROLE) throw new AppError("forbidden");
+  const outcome = await resetSecondFactor(deps.db, { ...callerSession(deps, admin), targetId });
+  switch (outcome) {
+    case "signed_out":
+      throw sessionEnded();
+    case "forbidden":
+      throw new AppError("forbidden");
+    case "not_found":
+      throw new AppError("user_not_found");
+    default:
+      deps.log("warn", "audit: admin reset two-factor authentication", { admin_id: admin.sub, user_id: targetId, was_enabled: outcome === "reset" });
+  }
 }

@@ -406,7 +406,8 @@ export interface paths {
          * @description Needs the password. The secret stays pending for 15 minutes, until POST /users/me/totp/confirm; starting again replaces it.
          */
         post: operations["startTotp"];
-        delete?: never;
+        /** Turn off two-factor authentication (password and a current code or recovery code) */
+        delete: operations["disableTotp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -423,6 +424,23 @@ export interface paths {
         put?: never;
         /** Turn on two-factor authentication with a first code from the app; answers the recovery codes, once */
         post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/totp/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the recovery codes (password and a current code or recovery code); the old ones stop working */
+        post: operations["regenerateRecoveryCodes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -487,6 +505,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/users/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn off a user's two-factor authentication (admin), e.g. after a lost phone and lost recovery codes
+         * @description Recovery codes and open sign-in tickets go too. Logged as an audit line naming the admin and the user.
+         */
+        delete: operations["resetUserTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -510,7 +548,7 @@ export interface components {
              * @description The stable machine word; one of the catalogue's.
              * @enum {string}
              */
-            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "mfa_required" | "invalid_mfa_ticket" | "cross_site_request" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "totp_already_enabled" | "totp_enrolment_expired" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
+            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "mfa_required" | "invalid_mfa_ticket" | "cross_site_request" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "totp_already_enabled" | "totp_not_enabled" | "totp_enrolment_expired" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
             instance?: string;
             errors?: {
                 loc: (string | number)[];
@@ -767,6 +805,11 @@ export interface components {
         };
         TotpConfirmation: {
             /** @example 287082 */
+            code: string;
+        };
+        BothFactors: {
+            password: string;
+            /** @description The app's current 6-digit code, or an unused recovery code. */
             code: string;
         };
         SessionOut: {
@@ -3031,6 +3074,124 @@ export interface operations {
             };
         };
     };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BothFactors"];
+            };
+        };
+        responses: {
+            /** @description TOTP is off; the recovery codes are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_password`: The password is not correct. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_not_enabled`: Two-factor authentication is off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `too_many_attempts`: Too many wrong codes for this address. Try again later. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     confirmTotp: {
         parameters: {
             query?: never;
@@ -3103,6 +3264,126 @@ export interface operations {
             /** @description `validation_error`: The request has invalid fields. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BothFactors"];
+            };
+        };
+        responses: {
+            /** @description 10 new codes, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_password`: The password is not correct. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_not_enabled`: Two-factor authentication is off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `too_many_attempts`: Too many wrong codes for this address. Try again later. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3611,6 +3892,84 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: Send the body as application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetUserTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TOTP is off for the user (whether or not it was on). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Only an admin can do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `user_not_found`: No such user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

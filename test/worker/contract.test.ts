@@ -110,6 +110,12 @@ async function asOnlyAdmin<T>(who: { id: string }, fn: () => Promise<T>): Promis
 
 const onPostgres = async () => !(await dbQuery("select version()"))[0]![0]!.includes("PGlite");
 
+/** A signed-in user with TOTP on. */
+async function totpUser() {
+  const someone = await freshUser();
+  return { ...someone, ...(await enableTotp(someone.token)) };
+}
+
 /** A user with TOTP on, and a ticket of their password step; the code to send is the next step's (the confirmation used this one's). */
 async function secondStep() {
   const someone = await freshUser();
@@ -143,6 +149,15 @@ const OK: Record<string, () => Promise<Req>> = {
     const { secret } = (await (await call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } })).json()) as { secret: string };
     return { method: "POST", path: "/api/v1/users/me/totp/confirm", opts: { token: someone.token, body: { code: await authenticatorCode(secret) } } };
   },
+  disableTotp: async () => {
+    const { token, secret } = await totpUser();
+    return { method: "DELETE", path: "/api/v1/users/me/totp", opts: { token, body: { password: PASSWORD, code: await authenticatorCode(secret, Date.now() + 30_000) } } };
+  },
+  regenerateRecoveryCodes: async () => {
+    const { token, recoveryCodes } = await totpUser();
+    return { method: "POST", path: "/api/v1/users/me/totp/recovery-codes", opts: { token, body: { password: PASSWORD, code: recoveryCodes[0]! } } };
+  },
+  resetUserTotp: async () => ({ method: "DELETE", path: `/api/v1/users/${(await totpUser()).id}/totp`, opts: { token: admin.token } }),
   refresh: async () => ({ method: "POST", path: "/api/v1/auth/refresh", opts: { body: { refresh_token: (await signIn(user.email)).refreshToken } } }),
   logout: async () => ({ method: "POST", path: "/api/v1/auth/logout", opts: { token: (await signIn(user.email)).token } }),
   logoutAll: async () => ({ method: "POST", path: "/api/v1/auth/logout/all", opts: { token: (await freshUser()).token } }),
@@ -239,6 +254,24 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
       const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
       return repeatUntil(429, async () => call("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(email), code: wrong } }), 12);
     },
+  },
+  disableTotp: {
+    400: async () => call("DELETE", "/users/me/totp", { token: (await totpUser()).token, body: { password: PASSWORD, code: "not-a-code" } }),
+    403: async () => call("DELETE", "/users/me/totp", { token: (await totpUser()).token, body: { password: "not the password", code: "123456" } }),
+    409: async () => call("DELETE", "/users/me/totp", { token: (await freshUser()).token, body: { password: PASSWORD, code: "123456" } }),
+    429: async () => {
+      const { token } = await totpUser();
+      return repeatUntil(429, () => call("DELETE", "/users/me/totp", { token, body: { password: PASSWORD, code: "zzzzz-zzzzz" } }), 12);
+    },
+  },
+  regenerateRecoveryCodes: {
+    400: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await totpUser()).token, body: { password: PASSWORD, code: "not-a-code" } }),
+    403: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await totpUser()).token, body: { password: "not the password", code: "123456" } }),
+    409: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await freshUser()).token, body: { password: PASSWORD, code: "123456" } }),
+  },
+  resetUserTotp: {
+    403: async () => call("DELETE", `/users/${user.id}/totp`, { token: user.token }),
+    404: async () => call("DELETE", `/users/${crypto.randomUUID()}/totp`, { token: admin.token }),
   },
   startTotp: {
     403: async () => call("POST", "/users/me/totp", { token: (await freshUser()).token, body: { password: "not the password" } }),

@@ -1,6 +1,6 @@
 // Two-factor authentication with TOTP, through the API: enrolment, the two-step sign-in, recovery codes,
 // replay, the ticket's and the account's limits, the OAuth token endpoint, and races on one code.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fixedClock } from "../../src/clock";
 import {
   authenticatorCode,
@@ -175,6 +175,55 @@ describe("signing in with TOTP on", () => {
     const code = await codeFromMail(user.email, 2);
     expect((await w("POST", "/auth/reset-password", { body: { email: user.email, code, new_password: "a brand new password" } })).status).toBe(204);
     await mfaTicket(user.email, w, "a brand new password");
+  });
+});
+
+describe("turning TOTP off and replacing recovery codes", () => {
+  it("turning off needs the password and a current code (not the one already used); then sign-in needs the password only", async () => {
+    const { w, clock, user, secret, code } = await enrolled();
+    clock.advance(-30_000);
+    const used = await code(secret);
+    clock.advance(30_000);
+    await expectProblem(await w("DELETE", "/users/me/totp", { token: user.token, body: { password: "not the password", code: await code(secret) } }), 403, "invalid_password");
+    await expectProblem(await w("DELETE", "/users/me/totp", { token: user.token, body: { password: PASSWORD, code: otherThan(await code(secret)) } }), 400, "invalid_code");
+    await expectProblem(await w("DELETE", "/users/me/totp", { token: user.token, body: { password: PASSWORD, code: used } }), 400, "invalid_code");
+    expect((await w("DELETE", "/users/me/totp", { token: user.token, body: { password: PASSWORD, code: await code(secret) } })).status).toBe(204);
+    expect(await (await w("GET", "/users/me", { token: user.token })).json()).toMatchObject({ totp_enabled: false, recovery_codes_left: 0 });
+    const login = await w("POST", "/auth/login", { body: { email: user.email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(claims(((await login.json()) as TokenBody).access_token).amr).toEqual(["pwd"]);
+    await expectProblem(await w("DELETE", "/users/me/totp", { token: user.token, body: { password: PASSWORD, code: "123456" } }), 409, "totp_not_enabled");
+  });
+
+  it("new recovery codes (asked for with a recovery code) replace the old ones", async () => {
+    const { w, user, recoveryCodes } = await enrolled();
+    const res = await w("POST", "/users/me/totp/recovery-codes", { token: user.token, body: { password: PASSWORD, code: recoveryCodes[0]! } });
+    expect(res.status).toBe(200);
+    const fresh = ((await res.json()) as { recovery_codes: string[] }).recovery_codes;
+    expect(fresh).toHaveLength(10);
+    expect(await (await w("GET", "/users/me", { token: user.token })).json()).toMatchObject({ recovery_codes_left: 10 });
+    await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: recoveryCodes[1]! } }), 400, "invalid_code");
+    expect((await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: fresh[0]! } })).status).toBe(200);
+  });
+});
+
+describe("admins and TOTP", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("an admin resets a user's TOTP, with an audit line naming both; others may not", async () => {
+    const { w, user } = await enrolled();
+    const other = await createVerifiedUser({}, w);
+    await expectProblem(await w("DELETE", `/users/${user.tokens.user.id}/totp`, { token: other.token }), 403, "forbidden");
+    await dbQuery("update users set role = 'admin' where id = $1", [other.tokens.user.id]);
+    const admin = (await (await w("POST", "/auth/login", { body: { email: other.email, password: PASSWORD } })).json()) as TokenBody;
+    await expectProblem(await w("DELETE", `/users/${crypto.randomUUID()}/totp`, { token: admin.access_token }), 404, "user_not_found");
+    const lines: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    expect((await w("DELETE", `/users/${user.tokens.user.id}/totp`, { token: admin.access_token })).status).toBe(204);
+    const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith("audit:"));
+    expect(audit).toMatchObject({ admin_id: other.tokens.user.id, user_id: user.tokens.user.id, was_enabled: true });
+    expect((await w("POST", "/auth/login", { body: { email: user.email, password: PASSWORD } })).status).toBe(200);
+    await dbQuery("update users set role = 'user' where id = $1", [other.tokens.user.id]);
   });
 });
 
