@@ -204,15 +204,6 @@ export async function confirmEnrolment(
   return result.rows.length > 0;
 }
 
-const totpSummary = computedColumns({ totp_enabled: "boolean", recovery_codes_left: "integer" });
-
-/** Whether TOTP is on and how many unused recovery codes are left (for the user's own view). */
-export const totpSummarySql = (userId: string) => sql`
-  (SELECT totp_secret IS NOT NULL FROM users WHERE id = ${userId}::uuid) AS totp_enabled,
-  (SELECT count(*) FROM recovery_codes r WHERE r.user_id = ${userId}::uuid AND r.used_at IS NULL) AS recovery_codes_left`;
-
-export const decodeTotpSummary = totpSummary.decode;
-
 export interface FactorChange {
   userId: string;
   sessionId: string;

@@ -72,15 +72,15 @@ export interface SessionPrincipal {
 }
 
 const userBySession = preparedStatement<{ userId: string; sessionId: string; now: Date }>(sql`
-  SELECT ${userRecord.sql()}, totp_secret IS NOT NULL AS totp_enabled,
+  SELECT ${userRecord.sql()},
          (SELECT count(*) FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL) AS recovery_codes_left
   FROM users
   WHERE id = ${sql.placeholder("userId")}::uuid
     AND ${sessionIsLive(sql.placeholder("userId"), sql.placeholder("sessionId"), sql.placeholder("now"))}`);
 
-const secondFactor = computedColumns({ totp_enabled: "boolean", recovery_codes_left: "integer" });
+const secondFactor = computedColumns({ recovery_codes_left: "integer" });
 
-export type SelfView = UserRecord & { totpEnabled: boolean; recoveryCodesLeft: number };
+export type SelfView = UserRecord & { recoveryCodesLeft: number };
 
 /**
  * The caller's user as they see themselves (with their second factor's state), read together with its
@@ -90,8 +90,8 @@ export async function findUserBySession(db: Database, p: SessionPrincipal): Prom
   const result = await userBySession(db, { userId: p.userId, sessionId: p.sessionId, now: p.now });
   const row = result.rows[0];
   if (!row) return null;
-  const { totp_enabled, recovery_codes_left } = secondFactor.decode(row);
-  return { ...userRecord.decode(row), totpEnabled: totp_enabled, recoveryCodesLeft: recovery_codes_left };
+  const { recovery_codes_left } = secondFactor.decode(row);
+  return { ...userRecord.decode(row), recoveryCodesLeft: recovery_codes_left };
 }
 
 /** Re-authentication's read: the caller's user (while its session is live) and its locks from this network. */

@@ -187,7 +187,7 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 
 userRoutes.openapi(getMeRoute, async (c) => {
   const me = await getCurrentUser(c.get("deps"), c.get("caller"));
-  return c.json({ ...toUserOut(me), totp_enabled: me.totpEnabled, recovery_codes_left: me.recoveryCodesLeft }, 200);
+  return c.json({ ...toUserOut(me), recovery_codes_left: me.recoveryCodesLeft }, 200);
 });
 
 for (const route of [updateMeRoute, { ...updateMeRoute, method: "put" as const, operationId: "replaceMe", summary: "Same as PATCH /users/me" }]) {

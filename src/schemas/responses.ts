@@ -11,14 +11,14 @@ export const UserOut = z
     username: z.string().nullable(),
     role: z.enum(ROLES),
     email_verified: z.boolean(),
+    totp_enabled: z.boolean().openapi({ description: "Whether sign-in asks for a TOTP code after the password (two-factor authentication)." }),
     created_at: z.string().datetime(),
     updated_at: z.string().datetime(),
   })
   .openapi("UserOut");
 
-/** The signed-in user's own view: UserOut and the state of their second factor. */
+/** The signed-in user's own view: UserOut and how many recovery codes are left. */
 export const MeOut = UserOut.extend({
-  totp_enabled: z.boolean().openapi({ description: "Whether sign-in asks for a TOTP code after the password." }),
   recovery_codes_left: z.number().int().openapi({ description: "Unused recovery codes (0 while TOTP is off)." }),
 }).openapi("MeOut");
 

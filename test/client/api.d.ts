@@ -592,6 +592,8 @@ export interface components {
             /** @enum {string} */
             role: "user" | "admin";
             email_verified: boolean;
+            /** @description Whether sign-in asks for a TOTP code after the password (two-factor authentication). */
+            totp_enabled: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -755,8 +757,6 @@ export interface components {
             client_secret?: string;
         };
         MeOut: components["schemas"]["UserOut"] & {
-            /** @description Whether sign-in asks for a TOTP code after the password. */
-            totp_enabled: boolean;
             /** @description Unused recovery codes (0 while TOTP is off). */
             recovery_codes_left: number;
         };

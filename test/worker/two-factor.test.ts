@@ -217,12 +217,16 @@ describe("admins and TOTP", () => {
     await dbQuery("update users set role = 'admin' where id = $1", [other.tokens.user.id]);
     const admin = (await (await w("POST", "/auth/login", { body: { email: other.email, password: PASSWORD } })).json()) as TokenBody;
     await expectProblem(await w("DELETE", `/users/${crypto.randomUUID()}/totp`, { token: admin.access_token }), 404, "user_not_found");
+    const before = (await (await w("GET", `/users/${user.tokens.user.id}`, { token: admin.access_token })).json()) as { totp_enabled: boolean };
+    expect(before.totp_enabled).toBe(true);
     const lines: string[] = [];
     vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
     expect((await w("DELETE", `/users/${user.tokens.user.id}/totp`, { token: admin.access_token })).status).toBe(204);
     const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith("audit:"));
     expect(audit).toMatchObject({ admin_id: other.tokens.user.id, user_id: user.tokens.user.id, was_enabled: true });
     expect((await w("POST", "/auth/login", { body: { email: user.email, password: PASSWORD } })).status).toBe(200);
+    const seen = (await (await w("GET", `/users/${user.tokens.user.id}`, { token: admin.access_token })).json()) as { totp_enabled: boolean };
+    expect(seen.totp_enabled).toBe(false);
     await dbQuery("update users set role = 'user' where id = $1", [other.tokens.user.id]);
   });
 });
