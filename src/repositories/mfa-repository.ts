@@ -98,7 +98,7 @@ export async function completeSecondStep(db: Database, s: SecondStep): Promise<S
   const totpAcceptable = sql`u.id = ${uid} AND u.totp_secret IS NOT NULL AND u.totp_enabled_at <= (SELECT created_at FROM ticket)
     AND (SELECT step FROM matched) IS NOT NULL AND (u.totp_last_step IS NULL OR u.totp_last_step < (SELECT step FROM matched))`;
   const recoveryUsable = sql`r.user_id = ${uid} AND r.code_hash = ${s.recoveryHash}::text AND r.used_at IS NULL
-    AND EXISTS (SELECT 1 FROM users u WHERE u.id = ${uid} AND u.totp_secret IS NOT NULL)`;
+    AND EXISTS (SELECT 1 FROM users u WHERE u.id = ${uid} AND u.totp_secret IS NOT NULL AND u.totp_enabled_at <= (SELECT created_at FROM ticket))`;
   const result = await db.execute(sql`
     WITH ticket AS (
       SELECT t.id, t.user_id, t.created_at, t.first_step, t.step_hashes FROM mfa_tickets t WHERE ${liveTicket}

@@ -145,6 +145,14 @@ describe("signing in with TOTP on", () => {
     expect((await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: await authenticatorCode(secret, now + 30_000) } })).status).toBe(200);
   });
 
+  it("refuses a ticket issued before TOTP was last turned on, for a code and for a recovery code", async () => {
+    const { w, user, secret, code, recoveryCodes } = await enrolled();
+    const ticket = await mfaTicket(user.email, w);
+    await dbQuery("update users set totp_enabled_at = now() + interval '1 hour' where id = $1", [user.tokens.user.id]);
+    await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code: recoveryCodes[0]! } }), 400, "invalid_code");
+    await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code: await code(secret) } }), 400, "invalid_code");
+  });
+
   it("accepts each recovery code once, typed in any case without the dash", async () => {
     const { w, user, recoveryCodes } = await enrolled();
     const typed = recoveryCodes[3]!.replace("-", "").toUpperCase();
