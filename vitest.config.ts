@@ -37,6 +37,7 @@ export default defineConfig({
                   REQUIRE_EMAIL_VERIFICATION: "true",
                   ADMIN_EMAILS: "admin@example.test",
                   CORS_ORIGINS: "",
+                  TOTP_ISSUER: "Accounts Test",
                   JWT_PUBLIC_KEYS: "[]",
                   ACCESS_TOKEN_TTL: "1800",
                   REFRESH_TOKEN_TTL: "604800",

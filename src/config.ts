@@ -70,6 +70,7 @@ export const variablesSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: flag(true),
   ADMIN_EMAILS: list.transform((emails) => emails.map((e) => e.toLowerCase())),
   CORS_ORIGINS: list,
+  TOTP_ISSUER: z.string().min(1).max(100).refine((v) => !v.includes(":"), "cannot contain a colon").optional(),
   MAIL_CATCHER_URL: z.string().url().optional(),
 });
 
@@ -106,6 +107,8 @@ const configSchema = variablesSchema.transform((e) => ({
   requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
   adminEmails: e.ADMIN_EMAILS,
   corsOrigins: e.CORS_ORIGINS,
+  /** The name authenticator apps show above the account: TOTP_ISSUER, or APP_URL's host name. */
+  totpIssuer: e.TOTP_ISSUER ?? new URL(e.APP_URL).hostname,
   /** Local stacks only: the page where caught mail can be read; the browser app links to it. */
   mailCatcherUrl: e.MAIL_CATCHER_URL,
 }));

@@ -10,6 +10,8 @@ export interface FieldError {
 export interface ProblemExtras {
   errors?: FieldError[];
   headers?: Record<string, string>;
+  /** RFC 9457 extension members the problem carries beside the standard ones (e.g. `mfa_ticket`). */
+  members?: Record<string, string | number>;
 }
 
 /**

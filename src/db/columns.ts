@@ -4,7 +4,7 @@
  * nullability and indexes are written there), db/rows.ts decodes rows with them. Plain data, so the
  * worker carries neither the tables nor drizzle's column classes.
  */
-export type ColumnType = "uuid" | "text" | "integer" | "timestamptz";
+export type ColumnType = "uuid" | "text" | "integer" | "bigint" | "timestamptz" | "text[]";
 
 export type ColumnSpec<T extends ColumnType = ColumnType, N extends string = string> = readonly [name: N, type: T];
 
@@ -20,6 +20,11 @@ export const userColumns = {
   lastLoginAt: ["last_login_at", "timestamptz"],
   createdAt: ["created_at", "timestamptz"],
   updatedAt: ["updated_at", "timestamptz"],
+  totpSecret: ["totp_secret", "text"],
+  totpEnabledAt: ["totp_enabled_at", "timestamptz"],
+  totpLastStep: ["totp_last_step", "bigint"],
+  totpPendingSecret: ["totp_pending_secret", "text"],
+  totpPendingAt: ["totp_pending_at", "timestamptz"],
 } as const satisfies Record<string, ColumnSpec>;
 
 export const sessionColumns = {
@@ -35,6 +40,7 @@ export const sessionColumns = {
   expiresAt: ["expires_at", "timestamptz"],
   absoluteExpiresAt: ["absolute_expires_at", "timestamptz"],
   revokedAt: ["revoked_at", "timestamptz"],
+  amr: ["amr", "text[]"],
 } as const satisfies Record<string, ColumnSpec>;
 
 export const oneTimeCodeColumns = {
@@ -61,4 +67,24 @@ export const codeFailureColumns = {
   purpose: ["purpose", "text"],
   failures: ["failures", "integer"],
   windowStartedAt: ["window_started_at", "timestamptz"],
+} as const satisfies Record<string, ColumnSpec>;
+
+export const recoveryCodeColumns = {
+  userId: ["user_id", "uuid"],
+  codeHash: ["code_hash", "text"],
+  usedAt: ["used_at", "timestamptz"],
+} as const satisfies Record<string, ColumnSpec>;
+
+export const mfaTicketColumns = {
+  id: ["id", "uuid"],
+  userId: ["user_id", "uuid"],
+  secretHash: ["secret_hash", "text"],
+  firstStep: ["first_step", "bigint"],
+  stepHashes: ["step_hashes", "text[]"],
+  attempts: ["attempts", "integer"],
+  createdAt: ["created_at", "timestamptz"],
+  expiresAt: ["expires_at", "timestamptz"],
+  consumedAt: ["consumed_at", "timestamptz"],
+  userAgent: ["user_agent", "text"],
+  ip: ["ip", "text"],
 } as const satisfies Record<string, ColumnSpec>;

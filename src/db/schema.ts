@@ -2,6 +2,7 @@
 // it: db/rows.ts decodes rows with the same column names and types, from db/columns.ts.
 import { sql, type Writable } from "drizzle-orm";
 import {
+  bigint,
   check,
   index,
   integer,
@@ -11,13 +12,23 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type PgBigInt53BuilderInitial,
   type PgIntegerBuilderInitial,
   type PgTextBuilderInitial,
   type PgTimestampBuilderInitial,
   type PgUUIDBuilderInitial,
 } from "drizzle-orm/pg-core";
 import { ADMIN_ROLE, DEFAULT_ROLE, ROLES } from "../domain/roles";
-import { codeFailureColumns, loginFailureColumns, oneTimeCodeColumns, sessionColumns, userColumns, type ColumnSpec } from "./columns";
+import {
+  codeFailureColumns,
+  loginFailureColumns,
+  mfaTicketColumns,
+  oneTimeCodeColumns,
+  recoveryCodeColumns,
+  sessionColumns,
+  userColumns,
+  type ColumnSpec,
+} from "./columns";
 
 /** The drizzle column a db/columns.ts entry describes, to add keys, defaults and NOT NULL to. */
 function column<N extends string>(spec: ColumnSpec<"uuid", N>): PgUUIDBuilderInitial<N>;
@@ -27,7 +38,9 @@ function column<N extends string, U extends string, T extends Readonly<[U, ...U[
   config: { enum: T },
 ): PgTextBuilderInitial<N, Writable<T>>;
 function column<N extends string>(spec: ColumnSpec<"integer", N>): PgIntegerBuilderInitial<N>;
+function column<N extends string>(spec: ColumnSpec<"bigint", N>): PgBigInt53BuilderInitial<N>;
 function column<N extends string>(spec: ColumnSpec<"timestamptz", N>): PgTimestampBuilderInitial<N>;
+function column<N extends string>(spec: ColumnSpec<"text[]", N>): ReturnType<PgTextBuilderInitial<N, [string, ...string[]]>["array"]>;
 function column([name, type]: ColumnSpec, config?: { enum: Readonly<[string, ...string[]]> }): unknown {
   switch (type) {
     case "uuid":
@@ -36,8 +49,12 @@ function column([name, type]: ColumnSpec, config?: { enum: Readonly<[string, ...
       return text(name, config);
     case "integer":
       return integer(name);
+    case "bigint":
+      return bigint(name, { mode: "number" });
     case "timestamptz":
       return timestamp(name, { withTimezone: true, mode: "date" });
+    case "text[]":
+      return text(name).array();
   }
 }
 
@@ -46,6 +63,8 @@ const s = sessionColumns;
 const c = oneTimeCodeColumns;
 const l = loginFailureColumns;
 const f = codeFailureColumns;
+const r = recoveryCodeColumns;
+const m = mfaTicketColumns;
 
 export const users = pgTable(
   "users",
@@ -65,6 +84,13 @@ export const users = pgTable(
     lastLoginAt: column(u.lastLoginAt),
     createdAt: column(u.createdAt).notNull().defaultNow(),
     updatedAt: column(u.updatedAt).notNull().defaultNow(),
+    // TOTP (RFC 6238): the secret sealed under TOKEN_SECRET (security/secret-box), NULL while it is off;
+    // the last time step accepted, so no code is good twice; an enrolment started but not yet confirmed.
+    totpSecret: column(u.totpSecret),
+    totpEnabledAt: column(u.totpEnabledAt),
+    totpLastStep: column(u.totpLastStep),
+    totpPendingSecret: column(u.totpPendingSecret),
+    totpPendingAt: column(u.totpPendingAt),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -107,6 +133,8 @@ export const sessions = pgTable(
     expiresAt: column(s.expiresAt).notNull(),
     absoluteExpiresAt: column(s.absoluteExpiresAt).notNull(),
     revokedAt: column(s.revokedAt),
+    // RFC 8176 methods the sign-in that opened the session used; every access token of the session carries them.
+    amr: column(s.amr).notNull().default(sql`'{pwd}'::text[]`),
   },
   (t) => [
     index("sessions_user_id_idx").on(t.userId),
@@ -163,11 +191,48 @@ export const codeFailures = pgTable(
   "code_failures",
   {
     subject: column(f.subject).notNull(),
-    purpose: column(f.purpose, { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    purpose: column(f.purpose, { enum: ["verify_email", "reset_password", "change_email", "mfa"] }).notNull(),
     failures: column(f.failures).notNull(),
     windowStartedAt: column(f.windowStartedAt).notNull(),
   },
   (t) => [primaryKey({ columns: [t.subject, t.purpose] }), index("code_failures_window_started_at_idx").on(t.windowStartedAt)],
+);
+
+/** Single-use recovery codes of a user with TOTP on, as keyed hashes (security/recovery-codes). */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    userId: column(r.userId)
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: column(r.codeHash).notNull(),
+    usedAt: column(r.usedAt),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * The second step of a sign-in with TOTP on: the password was right, the session (whose id this is) is
+ * opened once a code is. Holds a keyed hash of each code of its lifetime, not the TOTP secret.
+ */
+export const mfaTickets = pgTable(
+  "mfa_tickets",
+  {
+    id: column(m.id).primaryKey(),
+    userId: column(m.userId)
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    secretHash: column(m.secretHash).notNull(),
+    firstStep: column(m.firstStep).notNull(),
+    stepHashes: column(m.stepHashes).notNull(),
+    attempts: column(m.attempts).notNull().default(0),
+    createdAt: column(m.createdAt).notNull(),
+    expiresAt: column(m.expiresAt).notNull(),
+    consumedAt: column(m.consumedAt),
+    userAgent: column(m.userAgent),
+    ip: column(m.ip),
+  },
+  (t) => [index("mfa_tickets_user_id_idx").on(t.userId), index("mfa_tickets_expires_at_idx").on(t.expiresAt)],
 );
 
 export type UserRow = typeof users.$inferSelect;

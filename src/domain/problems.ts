@@ -9,7 +9,7 @@ export interface ProblemSpec {
   status: number;
   detail: string;
   /** How the OAuth token endpoint reports this problem, when it is one of the grant's own failures. */
-  oauth?: "invalid_grant";
+  oauth?: "invalid_grant" | "mfa_required";
   /** A header every answer with this code carries (documented with it in the OpenAPI document). */
   header?: ProblemHeader;
 }
@@ -42,10 +42,20 @@ export const PROBLEMS = {
     header: "Retry-After",
   },
   invalid_password: { status: 403, detail: "The password is not correct." },
+  mfa_required: {
+    status: 403,
+    oauth: "mfa_required",
+    detail: "The password was right; now send a code from the authenticator app (or a recovery code) with the ticket to /auth/login/mfa.",
+  },
+  invalid_mfa_ticket: {
+    status: 401,
+    detail: "This sign-in ticket is invalid, expired, used up or already used. Sign in again.",
+    oauth: "invalid_grant",
+  },
   cross_site_request: { status: 403, detail: "The refresh cookie can only be used from this site's own pages." },
 
   // One-time codes
-  invalid_code: { status: 400, detail: "The code is not valid." },
+  invalid_code: { status: 400, detail: "The code is not valid.", oauth: "invalid_grant" },
   code_expired: { status: 400, detail: "This code has expired. Request a new one." },
   too_many_attempts: { status: 429, detail: "Too many wrong codes for this address. Try again later.", header: "Retry-After" },
 
@@ -56,6 +66,9 @@ export const PROBLEMS = {
   email_taken: { status: 409, detail: "That email address cannot be used. Choose another." },
   email_unchanged: { status: 409, detail: "That is already your email address." },
   username_taken: { status: 409, detail: "This username is taken." },
+  totp_already_enabled: { status: 409, detail: "Two-factor authentication is already on." },
+  totp_not_enabled: { status: 409, detail: "Two-factor authentication is off." },
+  totp_enrolment_expired: { status: 409, detail: "No two-factor set-up is in progress, or it expired. Start again." },
   last_admin: { status: 409, detail: "This is the last admin; make someone else admin first." },
 
   // Limits

@@ -32,7 +32,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     const { status, error } = toOAuthError(answer);
     // RFC 6749 errors name no scheme to authenticate with; a wait (a lock too) keeps its Retry-After.
     const retryAfter = answer.extra.headers?.["Retry-After"];
-    return oauthErrorResponse(status, error, answer.detail, retryAfter ? { "Retry-After": retryAfter } : {});
+    // The second factor's ticket, under the name Auth0's MFA grants take it by.
+    const ticket = answer.extra.members?.mfa_ticket;
+    const members: Record<string, string | number> = ticket === undefined ? {} : { mfa_token: ticket, expires_in: answer.extra.members!.expires_in! };
+    return oauthErrorResponse(status, error, answer.detail, retryAfter ? { "Retry-After": retryAfter } : {}, members);
   }
   return problemResponse(answer, requestId);
 };

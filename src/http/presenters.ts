@@ -9,6 +9,7 @@ export const toUserOut = (u: UserRecord) => ({
   username: u.username,
   role: u.role,
   email_verified: u.emailVerifiedAt !== null,
+  totp_enabled: u.totpEnabledAt !== null,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });

@@ -37,7 +37,7 @@ export function problemResponse(problem: AppError, requestId?: string): Response
   const body: Problem = { type: `${PROBLEM_TYPE_PATH}/${code}`, title: problemTitle(status), status, detail, code };
   if (requestId) body.instance = `urn:request:${requestId}`;
   if (extra.errors) body.errors = extra.errors;
-  return new Response(JSON.stringify(body), {
+  return new Response(JSON.stringify(extra.members ? { ...body, ...extra.members } : body), {
     status,
     headers: { "Content-Type": PROBLEM_CONTENT_TYPE, ...extra.headers },
   });

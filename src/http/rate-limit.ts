@@ -20,6 +20,7 @@ const OPERATIONS = {
   password: "AUTH_RATE_LIMITER",
   verifyEmail: "AUTH_RATE_LIMITER",
   resetPassword: "AUTH_RATE_LIMITER",
+  secondFactor: "AUTH_RATE_LIMITER",
 } as const satisfies Record<string, keyof Env>;
 
 export type LimitedOperation = keyof typeof OPERATIONS;

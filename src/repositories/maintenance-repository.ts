@@ -16,6 +16,7 @@ export interface Pruned {
   pendingAccounts: number;
   loginFailures: number;
   codeFailures: number;
+  mfaTickets: number;
 }
 
 const ago = (now: Date, seconds: number) => sql`${now}::timestamptz - make_interval(secs => ${seconds}::int)`;
@@ -43,15 +44,20 @@ export async function pruneRound(db: Database, now: Date, keep: RetentionPolicy,
     deleteSome("users", sql`email_verified_at IS NULL AND updated_at <= ${ago(now, keep.pendingAccountMaxAge)}`, limit),
     deleteSome("login_failures", sql`last_failure_at <= ${ago(now, keep.loginFailureMemory)} AND (locked_until IS NULL OR locked_until <= ${at})`, limit),
     deleteSome("code_failures", sql`window_started_at <= ${ago(now, keep.codeBudgetWindow)}`, limit),
+    // A ticket past its five minutes opens nothing; a consumed one expires soon after (it is short-lived).
+    deleteSome("mfa_tickets", sql`expires_at <= ${at}`, limit),
   ]);
   const counts = results.map((r) => r.rowCount ?? 0);
-  const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures] = counts as [number, number, number, number, number, number, number];
+  const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures, mfaTickets] = counts as [
+    number, number, number, number, number, number, number, number,
+  ];
   return {
     sessions: revoked + expired,
     codes: consumed + lapsed,
     pendingAccounts,
     loginFailures,
     codeFailures,
+    mfaTickets,
     full: counts.some((n) => n >= limit),
   };
 }

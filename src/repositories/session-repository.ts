@@ -12,7 +12,7 @@ const sessionRecord = tableColumns<typeof sessions>()(sessionColumns, ["id", "us
 export type SessionRecord = ReturnType<typeof sessionRecord.decode>;
 
 export type RotationOutcome =
-  | { kind: "rotated"; user: UserRecord; expiresAt: Date }
+  | { kind: "rotated"; user: UserRecord; expiresAt: Date; amr: string[] }
   | { kind: "reused" }
   | { kind: "invalid" };
 
@@ -39,9 +39,9 @@ const rotation = preparedStatement<Rotation>(sql`
         last_used_at = ${rotationNow},
         expires_at = LEAST(${rotationNow} + make_interval(secs => ${sql.placeholder("refreshTtl")}::int), s.absolute_expires_at)
       WHERE s.id = ${sql.placeholder("sessionId")}::uuid AND ${live(sql.placeholder("now"))}
-      RETURNING s.user_id, s.expires_at, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${sql.placeholder("successorHash")} AS has_successor
+      RETURNING s.user_id, s.expires_at, s.amr, s.revoked_at IS NOT NULL AS reused, s.refresh_hash = ${sql.placeholder("successorHash")} AS has_successor
     )
-    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, ${userRecord.sql("u")}
+    SELECT t.reused, t.has_successor, t.expires_at AS session_expires_at, array_to_string(t.amr, ',') AS session_amr, ${userRecord.sql("u")}
     FROM touched t JOIN users u ON u.id = t.user_id`);
 
 /**
@@ -54,16 +54,17 @@ const rotation = preparedStatement<Rotation>(sql`
  * Racing callers queue on the row lock; Postgres re-checks the WHERE on the row the winner wrote, so
  * the losers see "parent, inside the window" and get the winner's successor instead of a second child.
  */
-const rotationState = computedColumns({ reused: "boolean", has_successor: "boolean", session_expires_at: "timestamp" });
+const rotationState = computedColumns({ reused: "boolean", has_successor: "boolean", session_expires_at: "timestamp", session_amr: "text" });
 
 export async function rotateRefreshToken(db: Database, r: Rotation): Promise<RotationOutcome> {
   const result = await rotation(db, r);
   const row = result.rows[0];
   if (!row) return { kind: "invalid" };
-  const { reused, has_successor, session_expires_at } = rotationState.decode(row);
+  const { reused, has_successor, session_expires_at, session_amr } = rotationState.decode(row);
   if (reused) return { kind: "reused" };
   if (!has_successor) return { kind: "invalid" };
-  return { kind: "rotated", user: userRecord.decode(row), expiresAt: session_expires_at };
+  const amr = session_amr.split(",").filter(Boolean);
+  return { kind: "rotated", user: userRecord.decode(row), expiresAt: session_expires_at, amr };
 }
 
 /** Revokes the caller's own session. False when it was already over (the token is then dead too). */

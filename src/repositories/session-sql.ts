@@ -10,6 +10,8 @@ export interface NewSession {
   createdAt: Date;
   expiresAt: Date;
   absoluteExpiresAt: Date;
+  /** RFC 8176 authentication methods of the sign-in, e.g. ["pwd"] or ["pwd", "otp"]. */
+  amr: readonly string[];
   /** How many live sessions the user may have, this one included (MAX_SESSIONS_PER_USER). */
   maxLivePerUser: number;
 }
@@ -22,9 +24,9 @@ export interface NewSession {
  */
 export const openSessionCtes = (source: string, s: NewSession): SQL => sql`
   session AS (
-    INSERT INTO sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at, absolute_expires_at)
+    INSERT INTO sessions (id, user_id, refresh_hash, user_agent, ip, created_at, last_used_at, expires_at, absolute_expires_at, amr)
     SELECT ${s.id}::uuid, id, ${s.refreshHash}, ${s.userAgent}, ${s.ip}, ${s.createdAt}::timestamptz, ${s.createdAt}::timestamptz,
-           ${s.expiresAt}::timestamptz, ${s.absoluteExpiresAt}::timestamptz
+           ${s.expiresAt}::timestamptz, ${s.absoluteExpiresAt}::timestamptz, ${textArray(s.amr)}::text[]
     FROM ${sql.raw(source)}
     RETURNING id
   ),
@@ -37,6 +39,12 @@ export const openSessionCtes = (source: string, s: NewSession): SQL => sql`
       OFFSET ${s.maxLivePerUser - 1}::int
     )
   )`;
+
+/** A Postgres array literal of plain words (method names, base64url hashes: nothing to quote). */
+export const textArray = (items: readonly string[]): string => {
+  if (items.some((item) => !/^[A-Za-z0-9_-]+$/.test(item))) throw new RangeError("textArray takes plain words only");
+  return `{${items.join(",")}}`;
+};
 
 /** The one definition of a live session: neither revoked nor past either of its expiries (`s` is the sessions row). */
 export const liveSession = (now: SqlParam<Date>): SQL =>

@@ -14,9 +14,12 @@ export interface PasswordCheckTarget {
   subject: string;
   /** The later of this network's and all networks' locks, if any. */
   lockedUntil: Date | null;
+  /** The account's sealed TOTP secret when TOTP is on (read by login and re-authentication). */
+  totpSecret?: string | null;
 }
 
 const lockState = computedColumns({ subject: "text", locked_until: "timestamp?" });
+const totpState = computedColumns({ totp_secret: "text?" });
 
 const toPasswordCheckTarget = (row: RawRow): PasswordCheckTarget => {
   const { subject, locked_until } = lockState.decode(row);
@@ -27,9 +30,10 @@ const toPasswordCheckTarget = (row: RawRow): PasswordCheckTarget => {
 export async function findLoginCandidate(db: Database, c: { email: string; addressSubject: string; network: string }): Promise<PasswordCheckTarget> {
   const subject = sql`COALESCE(u.id::text, ${c.addressSubject})`;
   const result = await db.execute(sql`
-    SELECT ${userWithPassword.sql("u")}, ${subject} AS subject, ${lockedUntilSql(subject, c.network)} AS locked_until
+    SELECT ${userWithPassword.sql("u")}, u.totp_secret, ${subject} AS subject, ${lockedUntilSql(subject, c.network)} AS locked_until
     FROM (SELECT 1) AS one LEFT JOIN users u ON u.email = ${c.email}`);
-  return toPasswordCheckTarget(result.rows[0]!);
+  const row = result.rows[0]!;
+  return { ...toPasswordCheckTarget(row), totpSecret: totpState.decode(row).totp_secret };
 }
 
 /**
@@ -68,25 +72,36 @@ export interface SessionPrincipal {
 }
 
 const userBySession = preparedStatement<{ userId: string; sessionId: string; now: Date }>(sql`
-  SELECT ${userRecord.sql()} FROM users
+  SELECT ${userRecord.sql()},
+         (SELECT count(*) FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL) AS recovery_codes_left
+  FROM users
   WHERE id = ${sql.placeholder("userId")}::uuid
     AND ${sessionIsLive(sql.placeholder("userId"), sql.placeholder("sessionId"), sql.placeholder("now"))}`);
 
-/** The caller's user, read together with its session's liveness: one round trip for an authenticated read. */
-export async function findUserBySession(db: Database, p: SessionPrincipal): Promise<UserRecord | null> {
+const secondFactor = computedColumns({ recovery_codes_left: "integer" });
+
+export type SelfView = UserRecord & { recoveryCodesLeft: number };
+
+/**
+ * The caller's user as they see themselves (with their second factor's state), read together with its
+ * session's liveness: one round trip for an authenticated read.
+ */
+export async function findUserBySession(db: Database, p: SessionPrincipal): Promise<SelfView | null> {
   const result = await userBySession(db, { userId: p.userId, sessionId: p.sessionId, now: p.now });
   const row = result.rows[0];
-  return row ? userRecord.decode(row) : null;
+  if (!row) return null;
+  const { recovery_codes_left } = secondFactor.decode(row);
+  return { ...userRecord.decode(row), recoveryCodesLeft: recovery_codes_left };
 }
 
 /** Re-authentication's read: the caller's user (while its session is live) and its locks from this network. */
 export async function findReauthenticationTarget(db: Database, p: SessionPrincipal & { network: string }): Promise<PasswordCheckTarget | null> {
   const subject = sql`${p.userId}::text`;
   const result = await db.execute(sql`
-    SELECT ${userWithPassword.sql()}, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
+    SELECT ${userWithPassword.sql()}, totp_secret, ${subject} AS subject, ${lockedUntilSql(subject, p.network)} AS locked_until FROM users
     WHERE id = ${p.userId}::uuid AND ${sessionIsLive(p.userId, p.sessionId, p.now)}`);
   const row = result.rows[0];
-  return row ? toPasswordCheckTarget(row) : null;
+  return row ? { ...toPasswordCheckTarget(row), totpSecret: totpState.decode(row).totp_secret } : null;
 }
 
 export interface ProfileChanges {

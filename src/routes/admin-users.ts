@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import * as z from "../schemas/zod";
 import { ROLES } from "../domain/roles";
 import { apiRoute } from "../http/api-route";
+import { adminResetTotp } from "../services/totp-service";
 import type { AppEnv } from "../http/app-env";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
@@ -69,6 +70,18 @@ const deleteRoute = apiRoute({
   responses: { 204: { description: "Deleted." } },
 });
 
+const resetTotpRoute = apiRoute({
+  ...common,
+  operationId: "resetUserTotp",
+  method: "delete",
+  path: "/users/{id}/totp",
+  summary: "Turn off a user's two-factor authentication (admin), e.g. after a lost phone and lost recovery codes",
+  description: "Recovery codes and open sign-in tickets go too. Logged as an audit line naming the admin and the user.",
+  request: { params: UserId },
+  problems: ["user_not_found", "forbidden"],
+  responses: { 204: { description: "TOTP is off for the user (whether or not it was on)." } },
+});
+
 export const adminUserRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 adminUserRoutes.openapi(listRoute, async (c) => {
@@ -90,5 +103,10 @@ adminUserRoutes.openapi(patchRoute, async (c) => {
 
 adminUserRoutes.openapi(deleteRoute, async (c) => {
   await deleteUser(c.get("deps"), c.get("caller"), c.req.valid("param").id);
+  return c.body(null, 204);
+});
+
+adminUserRoutes.openapi(resetTotpRoute, async (c) => {
+  await adminResetTotp(c.get("deps"), c.get("caller"), c.req.valid("param").id);
   return c.body(null, 204);
 });

@@ -10,6 +10,7 @@ import { missingToken } from "../errors";
 import { Accepted, json, jsonBody, TokenResponse, UserOut } from "../schemas/responses";
 import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
 import { login } from "../services/login-service";
+import { completeMfaLogin } from "../services/totp-service";
 import { register, resendVerification, verifyEmail } from "../services/registration-service";
 import { forgotPassword, resetPassword } from "../services/recovery-service";
 import { logout, logoutEverywhere, refreshSession } from "../services/session-service";
@@ -28,6 +29,14 @@ const VerifyIn = z
     }),
   })
   .openapi("VerifyIn");
+const MfaLoginIn = z
+  .strictObject({
+    mfa_ticket: z.string().min(1).max(200).openapi({ description: "The `mfa_ticket` of the sign-in's `mfa_required` answer." }),
+    code: z.string().min(1).max(40).openapi({
+      description: "The authenticator app's 6-digit code, or one of the recovery codes (any case, with or without the dash).",
+    }),
+  })
+  .openapi("MfaLoginIn");
 const EmailIn = z.strictObject({ email: Email }).openapi("EmailIn");
 const ResetPasswordIn = z.strictObject({ email: Email, code: Code, new_password: Password }).openapi("ResetPasswordIn");
 const RefreshIn = z
@@ -91,9 +100,28 @@ const loginRoute = apiRoute({
   summary: "Sign in with email and password",
   rateLimit: "password",
   request: { body: jsonBody(LoginIn) },
-  problems: ["invalid_credentials", "email_not_verified", "account_locked"],
+  description:
+    "With two-factor authentication on, a right password opens no session: the answer is 403 `mfa_required` with `mfa_ticket` and `expires_in`; POST /auth/login/mfa finishes the sign-in.",
+  problems: ["invalid_credentials", "email_not_verified", "account_locked", "mfa_required"],
   responses: {
     200: json(TokenResponse, "Signed in; a session was opened."),
+  },
+});
+
+const mfaLoginRoute = apiRoute({
+  method: "post",
+  path: "/auth/login/mfa",
+  operationId: "loginMfa",
+  tag: "auth",
+  access: "public",
+  summary: "Finish a sign-in with two-factor authentication: the ticket and a TOTP or recovery code",
+  description:
+    "One round trip. A code is good once (a TOTP code's time step is never accepted twice for the account, on any ticket); a ticket takes 5 answers in 5 minutes and opens one session; the account takes 10 wrong answers per 15 minutes across all its tickets. The tokens carry `amr: [\"pwd\", \"otp\"]`.",
+  rateLimit: "secondFactor",
+  request: { body: jsonBody(MfaLoginIn) },
+  problems: ["invalid_mfa_ticket", "invalid_code", "too_many_attempts"],
+  responses: {
+    200: json(TokenResponse, "Signed in; the session the ticket named was opened."),
   },
 });
 
@@ -193,6 +221,13 @@ for (const route of [loginRoute, aliasRoute(loginRoute, { path: "/users/login", 
     return c.json(toTokenResponse(tokens), 200);
   });
 }
+
+authRoutes.openapi(mfaLoginRoute, async (c) => {
+  const body = c.req.valid("json");
+  const tokens = await completeMfaLogin(c.get("deps"), { ticket: body.mfa_ticket, code: body.code }, clientInfo(c));
+  setRefreshCookie(c, tokens);
+  return c.json(toTokenResponse(tokens), 200);
+});
 
 authRoutes.openapi(refreshRoute, async (c) => {
   const fromBody = c.req.valid("json").refresh_token;

@@ -6,8 +6,9 @@ import { clientInfo } from "../http/client-info";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
-import { Accepted, json, jsonBody, UserOut } from "../schemas/responses";
+import { Accepted, json, jsonBody, MeOut, UserOut } from "../schemas/responses";
 import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
+import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../services/totp-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
 
 const ProfileUpdate = z
@@ -27,8 +28,8 @@ const getMeRoute = apiRoute({
   operationId: "getMe",
   tag: "users",
   access: "bearer",
-  summary: "The signed-in user",
-  responses: { 200: json(UserOut, "The user.") },
+  summary: "The signed-in user, with whether two-factor authentication is on",
+  responses: { 200: json(MeOut, "The user.") },
 });
 
 const updateMeRoute = apiRoute({
@@ -107,9 +108,87 @@ const confirmEmailRoute = apiRoute({
   },
 });
 
+const TotpCode = z.string().regex(/^\d{6}$/, "Must be the 6 digits the authenticator app shows.").openapi({ example: "287082" });
+const TotpConfirmation = z.strictObject({ code: TotpCode }).openapi("TotpConfirmation");
+const TotpEnrolment = z
+  .object({
+    secret: z.string().openapi({ description: "The new secret, 160 bits in base32 (for typing into an app by hand)." }),
+    otpauth_uri: z.string().openapi({ description: "otpauth://totp/… for a QR code: issuer, account (the email), SHA1, 6 digits, 30 s." }),
+  })
+  .openapi("TotpEnrolment");
+const RecoveryCodes = z
+  .object({
+    recovery_codes: z.array(z.string()).openapi({ description: "10 single-use codes (`xxxxx-xxxxx`), shown this once; only hashes are kept." }),
+  })
+  .openapi("RecoveryCodes");
+
+const startTotpRoute = apiRoute({
+  method: "post",
+  path: "/users/me/totp",
+  operationId: "startTotp",
+  tag: "users",
+  access: "bearer",
+  summary: "Start turning on two-factor authentication (TOTP): a fresh secret to put in an authenticator app",
+  description: "Needs the password. The secret stays pending for 15 minutes, until POST /users/me/totp/confirm; starting again replaces it.",
+  rateLimit: "password",
+  request: { body: jsonBody(PasswordConfirmation) },
+  problems: [...REAUTHENTICATION_PROBLEMS, "totp_already_enabled"],
+  responses: { 200: json(TotpEnrolment, "The pending secret and its otpauth URI.") },
+});
+
+const confirmTotpRoute = apiRoute({
+  method: "post",
+  path: "/users/me/totp/confirm",
+  operationId: "confirmTotp",
+  tag: "users",
+  access: "bearer",
+  summary: "Turn on two-factor authentication with a first code from the app; answers the recovery codes, once",
+  request: { body: jsonBody(TotpConfirmation) },
+  problems: ["invalid_code", "totp_already_enabled", "totp_enrolment_expired"],
+  responses: { 200: json(RecoveryCodes, "TOTP is on; every later sign-in asks for a code.") },
+});
+
+const BothFactors = z
+  .strictObject({
+    password: PresentedPassword,
+    code: z.string().min(1).max(40).openapi({ description: "The app's current 6-digit code, or an unused recovery code." }),
+  })
+  .openapi("BothFactors");
+
+const BOTH_FACTOR_PROBLEMS = [...REAUTHENTICATION_PROBLEMS, "invalid_code", "totp_not_enabled", "too_many_attempts"] as const;
+
+const disableTotpRoute = apiRoute({
+  method: "delete",
+  path: "/users/me/totp",
+  operationId: "disableTotp",
+  tag: "users",
+  access: "bearer",
+  summary: "Turn off two-factor authentication (password and a current code or recovery code)",
+  rateLimit: "password",
+  request: { body: jsonBody(BothFactors) },
+  problems: BOTH_FACTOR_PROBLEMS,
+  responses: { 204: { description: "TOTP is off; the recovery codes are gone." } },
+});
+
+const regenerateRecoveryCodesRoute = apiRoute({
+  method: "post",
+  path: "/users/me/totp/recovery-codes",
+  operationId: "regenerateRecoveryCodes",
+  tag: "users",
+  access: "bearer",
+  summary: "Replace the recovery codes (password and a current code or recovery code); the old ones stop working",
+  rateLimit: "password",
+  request: { body: jsonBody(BothFactors) },
+  problems: BOTH_FACTOR_PROBLEMS,
+  responses: { 200: json(RecoveryCodes, "10 new codes, shown this once.") },
+});
+
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-userRoutes.openapi(getMeRoute, async (c) => c.json(toUserOut(await getCurrentUser(c.get("deps"), c.get("caller"))), 200));
+userRoutes.openapi(getMeRoute, async (c) => {
+  const me = await getCurrentUser(c.get("deps"), c.get("caller"));
+  return c.json({ ...toUserOut(me), recovery_codes_left: me.recoveryCodesLeft }, 200);
+});
 
 for (const route of [updateMeRoute, { ...updateMeRoute, method: "put" as const, operationId: "replaceMe", summary: "Same as PATCH /users/me" }]) {
   userRoutes.openapi(route, async (c) => {
@@ -139,4 +218,24 @@ userRoutes.openapi(changeEmailRoute, async (c) => {
 userRoutes.openapi(confirmEmailRoute, async (c) => {
   const user = await confirmOwnEmailChange(c.get("deps"), c.get("caller"), c.req.valid("json").code);
   return c.json(toUserOut(user), 200);
+});
+
+userRoutes.openapi(startTotpRoute, async (c) => {
+  const started = await startTotpEnrolment(c.get("deps"), c.get("caller"), c.req.valid("json").password, clientInfo(c));
+  return c.json({ secret: started.secret, otpauth_uri: started.otpauthUri }, 200);
+});
+
+userRoutes.openapi(confirmTotpRoute, async (c) => {
+  const codes = await confirmTotpEnrolment(c.get("deps"), c.get("caller"), c.req.valid("json").code);
+  return c.json({ recovery_codes: codes }, 200);
+});
+
+userRoutes.openapi(disableTotpRoute, async (c) => {
+  await disableTotp(c.get("deps"), c.get("caller"), c.req.valid("json"), clientInfo(c));
+  return c.body(null, 204);
+});
+
+userRoutes.openapi(regenerateRecoveryCodesRoute, async (c) => {
+  const codes = await regenerateRecoveryCodes(c.get("deps"), c.get("caller"), c.req.valid("json"), clientInfo(c));
+  return c.json({ recovery_codes: codes }, 200);
 });

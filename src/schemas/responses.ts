@@ -11,10 +11,16 @@ export const UserOut = z
     username: z.string().nullable(),
     role: z.enum(ROLES),
     email_verified: z.boolean(),
+    totp_enabled: z.boolean().openapi({ description: "Whether sign-in asks for a TOTP code after the password (two-factor authentication)." }),
     created_at: z.string().datetime(),
     updated_at: z.string().datetime(),
   })
   .openapi("UserOut");
+
+/** The signed-in user's own view: UserOut and how many recovery codes are left. */
+export const MeOut = UserOut.extend({
+  recovery_codes_left: z.number().int().openapi({ description: "Unused recovery codes (0 while TOTP is off)." }),
+}).openapi("MeOut");
 
 export const TokenResponse = z
   .object({
@@ -42,12 +48,23 @@ export const Problem = z
     code: z.enum(PROBLEM_CODES).openapi({ description: "The stable machine word; one of the catalogue's." }),
     instance: z.string().optional(),
     errors: z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })).optional(),
+    mfa_ticket: z.string().optional().openapi({
+      description: "With `mfa_required` only: the ticket to send to POST /auth/login/mfa with a code (single use, 5 tries).",
+    }),
+    expires_in: z.number().int().optional().openapi({ description: "With `mfa_required` only: seconds the ticket lives (300)." }),
   })
   .openapi("Problem");
 
 /** RFC 6749 §5.2's error body: what the OAuth token endpoint answers instead of a problem. */
 export const OAuthError = z
-  .object({ error: z.enum(OAUTH_ERROR_CODES), error_description: z.string() })
+  .object({
+    error: z.enum(OAUTH_ERROR_CODES),
+    error_description: z.string(),
+    mfa_token: z.string().optional().openapi({
+      description: "With `mfa_required` only: the ticket for the `http://auth0.com/oauth/grant-type/mfa-otp` (or `mfa-recovery-code`) grant.",
+    }),
+    expires_in: z.number().int().optional().openapi({ description: "With `mfa_required` only: seconds the mfa_token lives." }),
+  })
   .openapi("OAuthError");
 
 /** Problem+json everywhere, but RFC 6749 error bodies on the OAuth token endpoint. */

@@ -16,9 +16,16 @@ export interface TokenSettings {
   ttlSeconds: number;
 }
 
-export async function signAccessToken(keys: KeySet, claims: AccessClaims, settings: TokenSettings, now: Date): Promise<string> {
+/** `amr` (RFC 8176, as OpenID Connect uses it): how the session's sign-in was authenticated. */
+export async function signAccessToken(
+  keys: KeySet,
+  claims: AccessClaims,
+  settings: TokenSettings,
+  now: Date,
+  amr: readonly string[] = ["pwd"],
+): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ sid: claims.sid, role: claims.role })
+  return new SignJWT({ sid: claims.sid, role: claims.role, amr: [...amr] })
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: keys.kid, typ: "JWT" })
     .setSubject(claims.sub)
     // Unique per token, so two tokens issued in the same second for one session still differ.

@@ -17,3 +17,9 @@ export const PASSWORD_FAILURE_LIMITS: PasswordFailureLimits = {
 
 /** Wrong codes per address (or user, for email changes) and purpose, whatever codes it was sent. */
 export const CODE_GUESS_LIMIT = { maxFailures: 10, windowSeconds: 24 * 3600 } as const;
+
+/**
+ * Wrong second-factor answers (TOTP or recovery codes) per account, on top of each ticket's 5 tries: a
+ * thief with the password gets 10 guesses a quarter of an hour however many tickets they start.
+ */
+export const MFA_GUESS_LIMIT = { maxFailures: 10, windowSeconds: 15 * 60 } as const;

@@ -4,6 +4,8 @@ import { findLoginCandidate, recordSuccessfulLogin } from "../repositories/user-
 import { hashPassword } from "../security/password";
 import { subjectOf } from "../security/subjects";
 import { checkPassword } from "./password-check";
+import { recordPasswordStep } from "../repositories/mfa-repository";
+import { MfaRequired, prepareMfaTicket } from "./totp-service";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
 const invalidCredentials = () => new AppError("invalid_credentials");
@@ -24,11 +26,19 @@ export async function login(deps: Deps, input: { email: string; password: string
   if (deps.config.requireEmailVerification && !candidate.emailVerifiedAt) {
     throw new AppError("email_not_verified");
   }
+  const rehashedPassword = check.needsRehash ? await hashPassword(input.password) : null;
+  if (target.totpSecret) {
+    // TOTP on: the same two round trips, but the second stores a ticket for the second step instead of a session.
+    const { ticket, presented } = await prepareMfaTicket(deps, candidate.id, target.totpSecret, client);
+    const stored = await recordPasswordStep(deps.db, { userId: candidate.id, network: client.network, rehashedPassword, now: deps.clock.now(), ticket });
+    if (!stored) throw invalidCredentials();
+    throw new MfaRequired(presented);
+  }
   const prepared = prepareSession(deps, client);
   const user = await recordSuccessfulLogin(deps.db, {
     userId: candidate.id,
     network: client.network,
-    rehashedPassword: check.needsRehash ? await hashPassword(input.password) : null,
+    rehashedPassword,
     now: deps.clock.now(),
     session: prepared.session,
   });

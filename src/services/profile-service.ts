@@ -1,12 +1,12 @@
 import type { ClientInfo, Deps } from "../context";
 import { sessionEnded } from "../errors";
 import type { UserRecord } from "../repositories/user-record";
-import { deleteUserBySession, findUserBySession, updateProfile, type ProfileChanges } from "../repositories/user-repository";
+import { deleteUserBySession, findUserBySession, updateProfile, type ProfileChanges, type SelfView } from "../repositories/user-repository";
 import type { AccessClaims } from "../security/access-token";
 import { callerSession, conflictFor, lastAdmin } from "./caller";
 import { reauthenticate } from "./reauthenticate";
 
-export async function getCurrentUser(deps: Deps, caller: AccessClaims): Promise<UserRecord> {
+export async function getCurrentUser(deps: Deps, caller: AccessClaims): Promise<SelfView> {
   const user = await findUserBySession(deps.db, callerSession(deps, caller));
   if (!user) throw sessionEnded();
   return user;

@@ -13,9 +13,14 @@ const invalidPassword = () => new AppError("invalid_password");
  * current password given again, checked and counted exactly like a login, so a stolen token does not
  * buy unlimited guesses.
  */
-export async function reauthenticate(deps: Deps, caller: AccessClaims, password: string, client: ClientInfo): Promise<UserWithPassword> {
+export async function reauthenticate(
+  deps: Deps,
+  caller: AccessClaims,
+  password: string,
+  client: ClientInfo,
+): Promise<UserWithPassword & { totpSecret: string | null }> {
   const target = await findReauthenticationTarget(deps.db, { ...callerSession(deps, caller), network: client.network });
   if (!target) throw sessionEnded();
   await checkPassword(deps, target, password, client.network, invalidPassword);
-  return target.user!;
+  return { ...target.user!, totpSecret: target.totpSecret ?? null };
 }

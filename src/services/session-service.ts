@@ -39,7 +39,7 @@ export async function refreshSession(deps: Deps, presented: string): Promise<Iss
     throw new AppError("refresh_token_reused");
   }
   if (outcome.kind === "invalid") throw invalidRefresh();
-  return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt });
+  return issueTokens(deps, outcome.user, { sessionId: parent.sessionId, refreshToken: formatRefreshToken(child), expiresAt: outcome.expiresAt, amr: outcome.amr });
 }
 
 export async function logout(deps: Deps, caller: AccessClaims): Promise<void> {

@@ -12,6 +12,10 @@ export interface IssuedTokens {
   refreshExpiresIn: number;
 }
 
+/** RFC 8176's method values: a password alone, or a password and a one-time password (TOTP or a recovery code). */
+export const PASSWORD_ONLY = ["pwd"] as const;
+export const PASSWORD_AND_OTP = ["pwd", "otp"] as const;
+
 export interface PreparedSession {
   session: NewSession;
   refreshToken: string;
@@ -21,9 +25,9 @@ export interface PreparedSession {
  * A session's id and first refresh token are made in the worker, so the statement that opens the
  * session (together with whatever else login or verification writes) is a single round trip.
  */
-export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession {
+export function prepareSession(deps: Deps, client: ClientInfo, amr: readonly string[] = PASSWORD_ONLY, sessionId = crypto.randomUUID()): PreparedSession {
   const now = deps.clock.now();
-  const token = newRefreshToken(deps.config.tokenSecret, crypto.randomUUID());
+  const token = newRefreshToken(deps.config.tokenSecret, sessionId);
   const absoluteExpiresAt = new Date(now.getTime() + deps.config.sessionMaxAge * 1000);
   const slidingExpiresAt = new Date(now.getTime() + deps.config.refreshTtl * 1000);
   return {
@@ -36,6 +40,7 @@ export function prepareSession(deps: Deps, client: ClientInfo): PreparedSession 
       createdAt: now,
       expiresAt: slidingExpiresAt < absoluteExpiresAt ? slidingExpiresAt : absoluteExpiresAt,
       absoluteExpiresAt,
+      amr,
       maxLivePerUser: deps.config.maxSessionsPerUser,
     },
   };
@@ -46,12 +51,14 @@ export interface SessionGrant {
   sessionId: string;
   refreshToken: string;
   expiresAt: Date;
+  amr: readonly string[];
 }
 
 export const grantOf = (prepared: PreparedSession): SessionGrant => ({
   sessionId: prepared.session.id,
   refreshToken: prepared.refreshToken,
   expiresAt: prepared.session.expiresAt,
+  amr: prepared.session.amr,
 });
 
 export async function issueTokens(deps: Deps, user: UserRecord, grant: SessionGrant): Promise<IssuedTokens> {
@@ -62,6 +69,7 @@ export async function issueTokens(deps: Deps, user: UserRecord, grant: SessionGr
     { sub: user.id, sid: grant.sessionId, role: user.role },
     { issuer, audience, ttlSeconds: accessTtl },
     now,
+    grant.amr,
   );
   return {
     user,

@@ -159,7 +159,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /**
+         * Sign in with email and password
+         * @description With two-factor authentication on, a right password opens no session: the answer is 403 `mfa_required` with `mfa_ticket` and `expires_in`; POST /auth/login/mfa finishes the sign-in.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -176,8 +179,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in (alias of /auth/login) */
+        /**
+         * Sign in (alias of /auth/login)
+         * @description With two-factor authentication on, a right password opens no session: the answer is 403 `mfa_required` with `mfa_ticket` and `expires_in`; POST /auth/login/mfa finishes the sign-in.
+         */
         post: operations["loginAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a sign-in with two-factor authentication: the ticket and a TOTP or recovery code
+         * @description One round trip. A code is good once (a TOTP code's time step is never accepted twice for the account, on any ticket); a ticket takes 5 answers in 5 minutes and opens one session; the account takes 10 wrong answers per 15 minutes across all its tickets. The tokens carry `amr: ["pwd", "otp"]`.
+         */
+        post: operations["loginMfa"];
         delete?: never;
         options?: never;
         head?: never;
@@ -282,8 +308,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * OAuth 2.0 token endpoint (password and refresh_token grants)
-         * @description For OAuth 2.0 client libraries. A public client's endpoint: no client authentication, and `client_id` / `client_secret` (in the form or as HTTP Basic) are ignored. Every answer, errors included, is RFC 6749's JSON with `Cache-Control: no-store`; a grant that fails (wrong password, unverified address, locked account, invalid or reused refresh token) is `invalid_grant`, an unknown grant type `unsupported_grant_type`. The password grant counts against the same limits as /auth/login.
+         * OAuth 2.0 token endpoint (password, refresh_token and Auth0's MFA grants)
+         * @description For OAuth 2.0 client libraries. A public client's endpoint: no client authentication, and `client_id` / `client_secret` (in the form or as HTTP Basic) are ignored. Every answer, errors included, is RFC 6749's JSON with `Cache-Control: no-store`; a grant that fails (wrong password, unverified address, locked account, invalid or reused refresh token) is `invalid_grant`, an unknown grant type `unsupported_grant_type`. The password grant counts against the same limits as /auth/login. With two-factor authentication on, the password grant answers 403 `mfa_required` with an `mfa_token` (Auth0's form); the grant `http://auth0.com/oauth/grant-type/mfa-otp` with `mfa_token` and `otp` (or `…/mfa-recovery-code` with `recovery_code`) then issues the tokens; a wrong code or a dead ticket is `invalid_grant`.
          */
         post: operations["oauthToken"];
         delete?: never;
@@ -299,7 +325,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /** The signed-in user, with whether two-factor authentication is on */
         get: operations["getMe"];
         /** Same as PATCH /users/me */
         put: operations["replaceMe"];
@@ -366,6 +392,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start turning on two-factor authentication (TOTP): a fresh secret to put in an authenticator app
+         * @description Needs the password. The secret stays pending for 15 minutes, until POST /users/me/totp/confirm; starting again replaces it.
+         */
+        post: operations["startTotp"];
+        /** Turn off two-factor authentication (password and a current code or recovery code) */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn on two-factor authentication with a first code from the app; answers the recovery codes, once */
+        post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/totp/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the recovery codes (password and a current code or recovery code); the old ones stop working */
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions": {
         parameters: {
             query?: never;
@@ -424,6 +505,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/users/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn off a user's two-factor authentication (admin), e.g. after a lost phone and lost recovery codes
+         * @description Recovery codes and open sign-in tickets go too. Logged as an audit line naming the admin and the user.
+         */
+        delete: operations["resetUserTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -447,13 +548,17 @@ export interface components {
              * @description The stable machine word; one of the catalogue's.
              * @enum {string}
              */
-            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "cross_site_request" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
+            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "mfa_required" | "invalid_mfa_ticket" | "cross_site_request" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "totp_already_enabled" | "totp_not_enabled" | "totp_enrolment_expired" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
             instance?: string;
             errors?: {
                 loc: (string | number)[];
                 msg: string;
                 type: string;
             }[];
+            /** @description With `mfa_required` only: the ticket to send to POST /auth/login/mfa with a code (single use, 5 tries). */
+            mfa_ticket?: string;
+            /** @description With `mfa_required` only: seconds the ticket lives (300). */
+            expires_in?: number;
         };
         JWKS: {
             keys: {
@@ -487,6 +592,8 @@ export interface components {
             /** @enum {string} */
             role: "user" | "admin";
             email_verified: boolean;
+            /** @description Whether sign-in asks for a TOTP code after the password (two-factor authentication). */
+            totp_enabled: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -558,6 +665,12 @@ export interface components {
             email: string;
             password: string;
         };
+        MfaLoginIn: {
+            /** @description The `mfa_ticket` of the sign-in's `mfa_required` answer. */
+            mfa_ticket: string;
+            /** @description The authenticator app's 6-digit code, or one of the recovery codes (any case, with or without the dash). */
+            code: string;
+        };
         /** @description Omit the body (or the field) to use the HttpOnly refresh cookie instead. */
         RefreshIn: {
             refresh_token?: string;
@@ -592,8 +705,12 @@ export interface components {
         };
         OAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "temporarily_unavailable" | "server_error";
+            error: "invalid_request" | "invalid_grant" | "mfa_required" | "unsupported_grant_type" | "temporarily_unavailable" | "server_error";
             error_description: string;
+            /** @description With `mfa_required` only: the ticket for the `http://auth0.com/oauth/grant-type/mfa-otp` (or `mfa-recovery-code`) grant. */
+            mfa_token?: string;
+            /** @description With `mfa_required` only: seconds the mfa_token lives. */
+            expires_in?: number;
         };
         TokenRequest: {
             /** @enum {string} */
@@ -616,6 +733,32 @@ export interface components {
             client_id?: string;
             /** @description Ignored: a public client has no secret. */
             client_secret?: string;
+        } | {
+            /** @enum {string} */
+            grant_type: "http://auth0.com/oauth/grant-type/mfa-otp";
+            mfa_token: string;
+            otp: string;
+            /** @description Ignored: every token is granted `account`. */
+            scope?: string;
+            /** @description Ignored: a public client needs no identification. */
+            client_id?: string;
+            /** @description Ignored: a public client has no secret. */
+            client_secret?: string;
+        } | {
+            /** @enum {string} */
+            grant_type: "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+            mfa_token: string;
+            recovery_code: string;
+            /** @description Ignored: every token is granted `account`. */
+            scope?: string;
+            /** @description Ignored: a public client needs no identification. */
+            client_id?: string;
+            /** @description Ignored: a public client has no secret. */
+            client_secret?: string;
+        };
+        MeOut: components["schemas"]["UserOut"] & {
+            /** @description Unused recovery codes (0 while TOTP is off). */
+            recovery_codes_left: number;
         };
         ProfileUpdate: {
             /**
@@ -648,6 +791,25 @@ export interface components {
         };
         EmailChangeConfirmation: {
             /** @example 042917 */
+            code: string;
+        };
+        TotpEnrolment: {
+            /** @description The new secret, 160 bits in base32 (for typing into an app by hand). */
+            secret: string;
+            /** @description otpauth://totp/… for a QR code: issuer, account (the email), SHA1, 6 digits, 30 s. */
+            otpauth_uri: string;
+        };
+        RecoveryCodes: {
+            /** @description 10 single-use codes (`xxxxx-xxxxx`), shown this once; only hashes are kept. */
+            recovery_codes: string[];
+        };
+        TotpConfirmation: {
+            /** @example 287082 */
+            code: string;
+        };
+        BothFactors: {
+            password: string;
+            /** @description The app's current 6-digit code, or an unused recovery code. */
             code: string;
         };
         SessionOut: {
@@ -1347,7 +1509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `email_not_verified`: Verify your email address first; we sent you a code. */
+            /** @description `email_not_verified`: Verify your email address first; we sent you a code. `mfa_required`: The password was right; now send a code from the authenticator app (or a recovery code) with the ticket to /auth/login/mfa. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1456,7 +1618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `email_not_verified`: Verify your email address first; we sent you a code. */
+            /** @description `email_not_verified`: Verify your email address first; we sent you a code. `mfa_required`: The password was right; now send a code from the authenticator app (or a recovery code) with the ticket to /auth/login/mfa. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1493,6 +1655,106 @@ export interface operations {
                 };
             };
             /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    loginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLoginIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the session the ticket named was opened. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_mfa_ticket`: This sign-in ticket is invalid, expired, used up or already used. Sign in again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `too_many_attempts`: Too many wrong codes for this address. Try again later. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1923,8 +2185,17 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthTokenResponse"];
                 };
             };
-            /** @description `invalid_grant` (invalid_credentials), `invalid_grant` (email_not_verified), `invalid_grant` (account_locked), `invalid_grant` (invalid_token), `invalid_grant` (refresh_token_reused), `invalid_request` (malformed_body), `invalid_request` (unsupported_media_type), `invalid_request` (validation_error) */
+            /** @description `invalid_grant` (invalid_credentials), `invalid_grant` (email_not_verified), `invalid_grant` (account_locked), `invalid_grant` (invalid_token), `invalid_grant` (refresh_token_reused), `invalid_grant` (invalid_mfa_ticket), `invalid_grant` (invalid_code), `invalid_request` (malformed_body), `invalid_request` (unsupported_media_type), `invalid_request` (validation_error) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `mfa_required` (mfa_required) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1941,7 +2212,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `temporarily_unavailable` (rate_limited) */
+            /** @description `temporarily_unavailable` (rate_limited), `temporarily_unavailable` (too_many_attempts) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1989,7 +2260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description `invalid_token`: The access token is missing, invalid or expired. */
@@ -2683,6 +2954,464 @@ export interface operations {
             };
         };
     };
+    startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordConfirmation"];
+            };
+        };
+        responses: {
+            /** @description The pending secret and its otpauth URI. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            /** @description `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_password`: The password is not correct. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_already_enabled`: Two-factor authentication is already on. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BothFactors"];
+            };
+        };
+        responses: {
+            /** @description TOTP is off; the recovery codes are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_password`: The password is not correct. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_not_enabled`: Two-factor authentication is off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `too_many_attempts`: Too many wrong codes for this address. Try again later. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmation"];
+            };
+        };
+        responses: {
+            /** @description TOTP is on; every later sign-in asks for a code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_already_enabled`: Two-factor authentication is already on. `totp_enrolment_expired`: No two-factor set-up is in progress, or it expired. Start again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BothFactors"];
+            };
+        };
+        responses: {
+            /** @description 10 new codes, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description `invalid_code`: The code is not valid. `malformed_body`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_password`: The password is not correct. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `totp_not_enabled`: Two-factor authentication is off. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_locked`: Too many failed sign-ins. Try again later, or reset your password. `too_many_attempts`: Too many wrong codes for this address. Try again later. `rate_limited`: Too many requests from your network. Wait a minute and try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSessions: {
         parameters: {
             query?: never;
@@ -3163,6 +3892,84 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: Send the body as application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_error`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `configuration_error`: The service is misconfigured; the operator has to fix it. `internal_error`: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: The database is not reachable right now. Try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetUserTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TOTP is off for the user (whether or not it was on). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_token`: The access token is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description `Bearer` when the request had no token; `Bearer error="invalid_token"` when the token was refused (RFC 6750 §3). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Only an admin can do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `user_not_found`: No such user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,8 +9,11 @@ import { createApp } from "../../src/app";
 import { systemClock } from "../../src/clock";
 import type { Verdict } from "../setup/answer-recorder";
 import {
+  authenticatorCode,
   call,
   codeFromMail,
+  enableTotp,
+  mfaTicket,
   createVerifiedUser,
   dbBatch,
   dbQuery,
@@ -107,6 +110,19 @@ async function asOnlyAdmin<T>(who: { id: string }, fn: () => Promise<T>): Promis
 
 const onPostgres = async () => !(await dbQuery("select version()"))[0]![0]!.includes("PGlite");
 
+/** A signed-in user with TOTP on. */
+async function totpUser() {
+  const someone = await freshUser();
+  return { ...someone, ...(await enableTotp(someone.token)) };
+}
+
+/** A user with TOTP on, and a ticket of their password step; the code to send is the next step's (the confirmation used this one's). */
+async function secondStep() {
+  const someone = await freshUser();
+  const { secret, recoveryCodes } = await enableTotp(someone.token);
+  return { ...someone, secret, recoveryCodes, ticket: await mfaTicket(someone.email), code: await authenticatorCode(secret, Date.now() + 30_000) };
+}
+
 /** A request each operation answers with success: the same request also provokes 503 (database down) and 500 (broken config). */
 const OK: Record<string, () => Promise<Req>> = {
   health: async () => ({ method: "GET", path: "/api/v1/health" }),
@@ -123,6 +139,25 @@ const OK: Record<string, () => Promise<Req>> = {
   resendVerification: async () => ({ method: "POST", path: "/api/v1/auth/verify/resend", opts: { body: { email: uniqueEmail() } } }),
   login: async () => ({ method: "POST", path: "/api/v1/auth/login", opts: { body: { email: user.email, password: PASSWORD } } }),
   loginAlias: async () => ({ method: "POST", path: "/api/v1/users/login", opts: { body: { email: user.email, password: PASSWORD } } }),
+  loginMfa: async () => {
+    const { ticket, code } = await secondStep();
+    return { method: "POST", path: "/api/v1/auth/login/mfa", opts: { body: { mfa_ticket: ticket, code } } };
+  },
+  startTotp: async () => ({ method: "POST", path: "/api/v1/users/me/totp", opts: { token: (await freshUser()).token, body: { password: PASSWORD } } }),
+  confirmTotp: async () => {
+    const someone = await freshUser();
+    const { secret } = (await (await call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } })).json()) as { secret: string };
+    return { method: "POST", path: "/api/v1/users/me/totp/confirm", opts: { token: someone.token, body: { code: await authenticatorCode(secret) } } };
+  },
+  disableTotp: async () => {
+    const { token, secret } = await totpUser();
+    return { method: "DELETE", path: "/api/v1/users/me/totp", opts: { token, body: { password: PASSWORD, code: await authenticatorCode(secret, Date.now() + 30_000) } } };
+  },
+  regenerateRecoveryCodes: async () => {
+    const { token, recoveryCodes } = await totpUser();
+    return { method: "POST", path: "/api/v1/users/me/totp/recovery-codes", opts: { token, body: { password: PASSWORD, code: recoveryCodes[0]! } } };
+  },
+  resetUserTotp: async () => ({ method: "DELETE", path: `/api/v1/users/${(await totpUser()).id}/totp`, opts: { token: admin.token } }),
   refresh: async () => ({ method: "POST", path: "/api/v1/auth/refresh", opts: { body: { refresh_token: (await signIn(user.email)).refreshToken } } }),
   logout: async () => ({ method: "POST", path: "/api/v1/auth/logout", opts: { token: (await signIn(user.email)).token } }),
   logoutAll: async () => ({ method: "POST", path: "/api/v1/auth/logout/all", opts: { token: (await freshUser()).token } }),
@@ -208,6 +243,47 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
       return call("POST", "/auth/login", { body: { email, password: PASSWORD } });
     },
   },
+  loginMfa: {
+    401: () => call("POST", "/auth/login/mfa", { body: { mfa_ticket: `${crypto.randomUUID()}.${crypto.randomUUID()}.${"A".repeat(43)}`, code: "123456" } }),
+    400: async () => {
+      const { ticket, code } = await secondStep();
+      return call("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code: String((Number(code) + 500_000) % 1_000_000).padStart(6, "0") } });
+    },
+    429: async () => {
+      const { email, code } = await secondStep();
+      const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
+      return repeatUntil(429, async () => call("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(email), code: wrong } }), 12);
+    },
+  },
+  disableTotp: {
+    400: async () => call("DELETE", "/users/me/totp", { token: (await totpUser()).token, body: { password: PASSWORD, code: "not-a-code" } }),
+    403: async () => call("DELETE", "/users/me/totp", { token: (await totpUser()).token, body: { password: "not the password", code: "123456" } }),
+    409: async () => call("DELETE", "/users/me/totp", { token: (await freshUser()).token, body: { password: PASSWORD, code: "123456" } }),
+    429: async () => {
+      const { token } = await totpUser();
+      return repeatUntil(429, () => call("DELETE", "/users/me/totp", { token, body: { password: PASSWORD, code: "zzzzz-zzzzz" } }), 12);
+    },
+  },
+  regenerateRecoveryCodes: {
+    400: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await totpUser()).token, body: { password: PASSWORD, code: "not-a-code" } }),
+    403: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await totpUser()).token, body: { password: "not the password", code: "123456" } }),
+    409: async () => call("POST", "/users/me/totp/recovery-codes", { token: (await freshUser()).token, body: { password: PASSWORD, code: "123456" } }),
+  },
+  resetUserTotp: {
+    403: async () => call("DELETE", `/users/${user.id}/totp`, { token: user.token }),
+    404: async () => call("DELETE", `/users/${crypto.randomUUID()}/totp`, { token: admin.token }),
+  },
+  startTotp: {
+    403: async () => call("POST", "/users/me/totp", { token: (await freshUser()).token, body: { password: "not the password" } }),
+    409: async () => {
+      const someone = await freshUser();
+      await enableTotp(someone.token);
+      return call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } });
+    },
+  },
+  confirmTotp: {
+    409: async () => call("POST", "/users/me/totp/confirm", { token: (await freshUser()).token, body: { code: "123456" } }),
+  },
   refresh: {
     403: async () => {
       const { refreshToken } = await signIn(user.email);
@@ -216,6 +292,10 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
   },
   oauthToken: {
     400: () => call("POST", "/api/v1/auth/token", form({ grant_type: "client_credentials" })),
+    403: async () => {
+      const { email } = await secondStep();
+      return call("POST", "/api/v1/auth/token", form({ grant_type: "password", username: email, password: PASSWORD }));
+    },
     429: async () => {
       const headers = fixedClient();
       return repeatUntil(429, () => call("POST", "/api/v1/auth/token", form({ grant_type: "password", username: uniqueEmail(), password: "wrong password" }, headers)));

@@ -220,3 +220,42 @@ export async function dbBatch(queries: { query: string; params?: unknown[] }[]):
   if (!res.ok) throw new Error(((await res.json()) as { message: string }).message);
   await res.arrayBuffer();
 }
+
+/**
+ * RFC 6238's code (HMAC-SHA-1, 6 digits, 30 s) for a base32 secret at `at`, written here independently of
+ * src/security/totp.ts (WebCrypto's HMAC, its own base32 decoding), as an authenticator app computes it.
+ */
+export async function authenticatorCode(base32Secret: string, at: Date | number = Date.now()): Promise<string> {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of base32Secret.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = new Uint8Array(Math.floor(bits.length / 8)).map((_, i) => parseInt(bits.slice(i * 8, i * 8 + 8), 2));
+  const step = Math.floor((typeof at === "number" ? at : at.getTime()) / 30_000);
+  const counter = new Uint8Array(8);
+  new DataView(counter.buffer).setBigUint64(0, BigInt(step));
+  const hmacKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, counter));
+  const offset = mac[19]! & 0xf;
+  const value = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
+  return String(value % 1_000_000).padStart(6, "0");
+}
+
+/** Turns TOTP on for a signed-in user (start, then confirm with the app's code at `at`): the secret and the recovery codes. */
+export async function enableTotp(token: string, via: Caller = call, at: Date | number = Date.now()) {
+  const start = await via("POST", "/users/me/totp", { token, body: { password: PASSWORD } });
+  expect(start.status, await start.clone().text()).toBe(200);
+  const { secret, otpauth_uri } = (await start.json()) as { secret: string; otpauth_uri: string };
+  const confirm = await via("POST", "/users/me/totp/confirm", { token, body: { code: await authenticatorCode(secret, at) } });
+  expect(confirm.status, await confirm.clone().text()).toBe(200);
+  const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] };
+  return { secret, otpauthUri: otpauth_uri, recoveryCodes: recovery_codes };
+}
+
+/** A password sign-in that must ask for the second factor: its ticket. */
+export async function mfaTicket(email: string, via: Caller = call, password = PASSWORD): Promise<string> {
+  const res = await via("POST", "/auth/login", { body: { email, password } });
+  const body = (await res.json()) as { code: string; mfa_ticket: string; expires_in: number };
+  expect(res.status, JSON.stringify(body)).toBe(403);
+  expect(body.code).toBe("mfa_required");
+  return body.mfa_ticket;
+}

@@ -99,8 +99,8 @@ describe("POST /auth/register (verification off)", () => {
     const res = await send("/auth/register", { email, password: PASSWORD, full_name: "Grace Hopper", username: null });
     expect(res.status).toBe(201);
     const { user } = (await res.json()) as { user: Record<string, unknown> };
-    expect(user).toMatchObject({ email, full_name: "Grace Hopper", username: null, role: "user", email_verified: true });
-    expect(Object.keys(user).sort()).toEqual(["created_at", "email", "email_verified", "full_name", "id", "role", "updated_at", "username"]);
+    expect(user).toMatchObject({ email, full_name: "Grace Hopper", username: null, role: "user", email_verified: true, totp_enabled: false });
+    expect(Object.keys(user).sort()).toEqual(["created_at", "email", "email_verified", "full_name", "id", "role", "totp_enabled", "updated_at", "username"]);
     expect((await send("/auth/login", { email, password: PASSWORD })).status).toBe(200);
   });
 

@@ -8,7 +8,7 @@ describe("GET /users/me", () => {
     expect(trips).toBe(1);
     const text = await res.text();
     expect(res.status).toBe(200);
-    expect(JSON.parse(text)).toEqual({ ...tokens.user, email, full_name: "Ada Lovelace" });
+    expect(JSON.parse(text)).toEqual({ ...tokens.user, email, full_name: "Ada Lovelace", recovery_codes_left: 0 });
     expect(text).not.toMatch(/scrypt|password|hash/i);
   });
 });
