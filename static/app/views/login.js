@@ -25,7 +25,7 @@ function secondStep({ ticket, next }) {
     label: "Two-factor code",
     submit: "Continue",
     fields: [inputs.authenticatorCode({ recovery: true, autofocus: true })],
-    fieldForCode: { invalid_totp_code: "code" },
+    fieldForCode: { invalid_code: "code" },
     async onSubmit({ code }) {
       await signInWithCode(ticket, code.trim());
       navigate(next, { replace: true });

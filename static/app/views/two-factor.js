@@ -76,7 +76,7 @@ export function twoFactorPage({ title }) {
       label: "Confirm the authenticator",
       submit: "Turn on",
       fields: [inputs.authenticatorCode({ autofocus: true, hint: "The 6 digits the app shows for this account, to check it is set up right." })],
-      fieldForCode: { invalid_totp_code: "code" },
+      fieldForCode: { invalid_code: "code" },
       async onSubmit({ code }) {
         const { recovery_codes } = await authed("POST", `${BASE}/confirm`, { code: code.trim() });
         await reloadUser();
@@ -99,7 +99,7 @@ export function twoFactorPage({ title }) {
       label: "New recovery codes",
       submit: "Make new recovery codes",
       fields: codeFields(),
-      fieldForCode: { invalid_password: "password", invalid_totp_code: "code" },
+      fieldForCode: { invalid_password: "password", invalid_code: "code" },
       async onSubmit({ password, code }) {
         status.textContent = "";
         const { recovery_codes } = await authed("POST", `${BASE}/recovery-codes`, { password, code: code.trim() });
@@ -112,7 +112,7 @@ export function twoFactorPage({ title }) {
       submit: "Turn off two-factor",
       danger: true,
       fields: codeFields(),
-      fieldForCode: { invalid_password: "password", invalid_totp_code: "code" },
+      fieldForCode: { invalid_password: "password", invalid_code: "code" },
       async onSubmit({ password, code }) {
         status.textContent = "";
         await authed("DELETE", BASE, { password, code: code.trim() });
