@@ -53,8 +53,9 @@ describe("two-factor sign-in in the browser", () => {
 
   it("sets up an authenticator from the QR page and shows the recovery codes once", async () => {
     const { page } = main;
-    await page.getByRole("link", { name: "Two-factor sign-in (off)" }).click();
+    await page.getByRole("link", { name: "Two-factor sign-in" }).click();
     await page.waitForURL("**/account/two-factor");
+    await page.getByText("Two-factor sign-in is off.").waitFor();
     await snap(page, "two-factor-01-off");
     await fill(page, "Password", PASSWORD);
     await page.getByRole("button", { name: "Set up an authenticator app" }).click();
@@ -112,7 +113,7 @@ describe("two-factor sign-in in the browser", () => {
     await fill(page, "Authenticator or recovery code", recoveryCodes[0]!.replace("-", "").toUpperCase());
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL("**/account");
-    await page.getByRole("link", { name: "Two-factor sign-in (on)" }).click();
+    await page.getByRole("link", { name: "Two-factor sign-in" }).click();
     await page.getByText("Recovery codes left: 9").waitFor();
   });
 

@@ -35,9 +35,14 @@ function recoveryCodesPanel(codes, onDone) {
   );
 }
 
-/** Reads the account again, so the page and the nav know whether two-factor is on. */
-async function reloadUser() {
-  updateUser(await authed("GET", "/users/me"));
+/**
+ * The account as GET /users/me tells it: only that answer says whether two-factor is on and how many
+ * recovery codes are left (sign-in and profile answers do not).
+ */
+async function readAccount() {
+  const me = await authed("GET", "/users/me");
+  updateUser(me);
+  return me;
 }
 
 export function twoFactorPage({ title }) {
@@ -49,8 +54,8 @@ export function twoFactorPage({ title }) {
   };
 
   const showCodes = (codes, message) =>
-    show(recoveryCodesPanel(codes, () => {
-      draw();
+    show(recoveryCodesPanel(codes, async () => {
+      await draw();
       status.textContent = message;
     }));
 
@@ -79,7 +84,6 @@ export function twoFactorPage({ title }) {
       fieldForCode: { invalid_code: "code" },
       async onSubmit({ code }) {
         const { recovery_codes } = await authed("POST", `${BASE}/confirm`, { code: code.trim() });
-        await reloadUser();
         showCodes(recovery_codes, "Two-factor sign-in is on.");
       },
     });
@@ -89,7 +93,7 @@ export function twoFactorPage({ title }) {
       h("p", {}, "Can't scan it? Enter this key in the app instead (time-based):"),
       h("p", {}, h("code", { class: "secret", "data-secret": secret }, spaced(secret))),
       confirm,
-      h("p", {}, h("button", { type: "button", class: "link", onclick: () => draw() }, "Cancel")),
+      h("p", {}, h("button", { type: "button", class: "link", onclick: () => void draw() }, "Cancel")),
     ];
   }
 
@@ -103,7 +107,6 @@ export function twoFactorPage({ title }) {
       async onSubmit({ password, code }) {
         status.textContent = "";
         const { recovery_codes } = await authed("POST", `${BASE}/recovery-codes`, { password, code: code.trim() });
-        await reloadUser();
         showCodes(recovery_codes, "New recovery codes made; the old ones no longer work.");
       },
     });
@@ -116,8 +119,7 @@ export function twoFactorPage({ title }) {
       async onSubmit({ password, code }) {
         status.textContent = "";
         await authed("DELETE", BASE, { password, code: code.trim() });
-        await reloadUser();
-        draw();
+        await draw();
         status.textContent = "Two-factor sign-in is off.";
       },
     });
@@ -131,10 +133,15 @@ export function twoFactorPage({ title }) {
     ];
   }
 
-  function draw() {
-    const user = currentUser();
-    replaceChildren(body, ...(user.totp_enabled ? onView(user) : offView()));
+  async function draw() {
+    try {
+      const me = await readAccount();
+      replaceChildren(body, ...(me.totp_enabled ? onView(me) : offView()));
+    } catch (err) {
+      replaceChildren(body, h("p", { class: "form-alert", role: "alert" }, err.message));
+    }
   }
-  draw();
+  replaceChildren(body, h("p", {}, "Loading…"));
+  void draw();
   return h("section", {}, pageTitle(title), body, status, h("p", {}, h("a", { href: "/account" }, "Back to your profile")));
 }
