@@ -143,5 +143,6 @@ export function twoFactorPage({ title }) {
   }
   replaceChildren(body, h("p", {}, "Loading…"));
   void draw();
-  return h("section", {}, pageTitle(title), body, status, h("p", {}, h("a", { href: "/account" }, "Back to your profile")));
+  // The outcome above the forms, where the eye is after a form gives way to the next view.
+  return h("section", {}, pageTitle(title), status, body, h("p", {}, h("a", { href: "/account" }, "Back to your profile")));
 }
