@@ -34,7 +34,7 @@ function secondStep({ ticket, next }) {
   return h(
     "section",
     {},
-    h("h2", { tabindex: "-1" }, "Two-factor code"),
+    pageTitle("Two-factor code"),
     h("p", {}, "Your account has two-factor sign-in on. Enter the code your authenticator app shows now."),
     codeForm,
     h("p", {}, "Lost your device? Enter one of the recovery codes you saved instead; each works once."),
