@@ -1,5 +1,6 @@
-// Copies the API-docs front ends from node_modules into static/vendor so /docs and /redoc are served
-// from our own origin (no CDN). Runs on `npm install`; the copies are git-ignored.
+// Copies the API-docs front ends and the app's QR code encoder from node_modules into static/vendor, so
+// /docs, /redoc and the two-factor page are served from our own origin (no CDN, no build step for the
+// app). Runs on `npm install`; the copies are git-ignored.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,8 @@ const files = [
   ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
   ["redoc/bundles/redoc.standalone.js", "redoc/redoc.standalone.js", withoutCdnLogo],
+  // An ES module with no imports: the browser loads it as it is (static/app/qr-code.js).
+  ["qrcode-generator/dist/qrcode.mjs", "qrcode/qrcode.mjs"],
 ];
 for (const [from, to, adapt] of files) {
   const source = join(root, "node_modules", from);

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem.code || "error";
     this.retryAfter = retryAfter;
+    /** The whole problem, extension members included (e.g. mfa_required's mfa_ticket). */
+    this.problem = problem;
     /** Field name (as the API names it, e.g. "new_password") → message. */
     this.fieldErrors = new Map();
     for (const error of problem.errors ?? []) {

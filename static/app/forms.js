@@ -57,6 +57,19 @@ export const inputs = {
       hint: "From the email we sent you.",
       ...props,
     }),
+  /** A code from an authenticator app (or, where `recovery` is set, one of the recovery codes). */
+  authenticatorCode: ({ recovery = false, ...props } = {}) =>
+    field({
+      label: recovery ? "Authenticator or recovery code" : "Authenticator code",
+      name: "code",
+      autocomplete: "one-time-code",
+      inputmode: recovery ? "text" : "numeric",
+      autocapitalize: "none",
+      maxlength: recovery ? 24 : 6,
+      required: true,
+      hint: recovery ? "6 digits from your authenticator app, or one of your recovery codes." : "6 digits from your authenticator app.",
+      ...props,
+    }),
 };
 
 /**

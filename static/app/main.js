@@ -15,6 +15,7 @@ import { profilePage } from "./views/profile.js";
 import { registerPage } from "./views/register.js";
 import { resetPasswordPage } from "./views/reset-password.js";
 import { sessionsPage } from "./views/sessions.js";
+import { twoFactorPage } from "./views/two-factor.js";
 import { verifyPage } from "./views/verify.js";
 
 route("/login", { title: "Sign in", access: "guest", page: loginPage });
@@ -26,6 +27,7 @@ route("/account", { title: "Your profile", access: "user", page: profilePage });
 route("/account/password", { title: "Change password", access: "user", page: passwordPage });
 route("/account/email", { title: "Change email", access: "user", page: emailPage });
 route("/account/sessions", { title: "Your sessions", access: "user", page: sessionsPage });
+route("/account/two-factor", { title: "Two-factor sign-in", access: "user", page: twoFactorPage });
 route("/account/delete", { title: "Delete account", access: "user", page: deleteAccountPage });
 route("/admin/users", { title: "Users", access: "admin", page: adminUsersPage });
 

@@ -29,9 +29,17 @@ export function startSession(tokens) {
   notify("signed-in");
 }
 
-/** Signs in with an address and password; rejects with the server's ApiError (wrong password, unverified…). */
+/**
+ * Signs in with an address and password; rejects with the server's ApiError (wrong password, unverified…).
+ * With two-factor on, it rejects with code "mfa_required", whose problem carries the ticket for signInWithCode.
+ */
 export async function signIn(email, password) {
   startSession(await request("POST", "/auth/login", { body: { email, password } }));
+}
+
+/** The second step: the ticket from mfa_required and a code from the authenticator app, or a recovery code. */
+export async function signInWithCode(ticket, code) {
+  startSession(await request("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code } }));
 }
 
 /** Keeps the signed-in user's details current after a profile or email change. */

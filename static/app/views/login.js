@@ -2,7 +2,7 @@ import { h, pageTitle } from "../dom.js";
 import { form, inputs } from "../forms.js";
 import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
-import { signIn } from "../session.js";
+import { signIn, signInWithCode } from "../session.js";
 
 /**
  * Where to go after signing in: ?next= only when it resolves, as a URL, to this very origin (so
@@ -19,8 +19,32 @@ function safeNext(next) {
   return "/account";
 }
 
+/** The second step, once the password was right and the account has two-factor on. */
+function secondStep({ ticket, next }) {
+  const codeForm = form({
+    label: "Two-factor code",
+    submit: "Continue",
+    fields: [inputs.authenticatorCode({ recovery: true, autofocus: true })],
+    fieldForCode: { invalid_code: "code" },
+    async onSubmit({ code }) {
+      await signInWithCode(ticket, code.trim());
+      navigate(next, { replace: true });
+    },
+  });
+  return h(
+    "section",
+    {},
+    pageTitle("Two-factor code"),
+    h("p", {}, "Your account has two-factor sign-in on. Enter the code your authenticator app shows now."),
+    codeForm,
+    h("p", {}, "Lost your device? Enter one of the recovery codes you saved instead; each works once."),
+    h("p", {}, h("a", { href: "/login" }, "Start again"), " (a sign-in waits 5 minutes for its code)."),
+  );
+}
+
 export function loginPage({ title, params }) {
   const unverified = h("p", { class: "notice", hidden: true });
+  let page;
   const loginForm = form({
     label: title,
     submit: "Sign in",
@@ -30,6 +54,12 @@ export function loginPage({ title, params }) {
       try {
         await signIn(email, password);
       } catch (err) {
+        if (err.code === "mfa_required") {
+          const step = secondStep({ ticket: err.problem.mfa_ticket, next: safeNext(params.get("next")) });
+          page.replaceWith(step);
+          (step.querySelector("[autofocus]") ?? step).focus();
+          return;
+        }
         if (err.code === "email_not_verified") {
           // The password just typed is the one to activate the account with, so the code page need not ask again.
           handOverPassword(email, password);
@@ -45,7 +75,7 @@ export function loginPage({ title, params }) {
       navigate(safeNext(params.get("next")), { replace: true });
     },
   });
-  return h(
+  page = h(
     "section",
     {},
     pageTitle(title),
@@ -54,4 +84,5 @@ export function loginPage({ title, params }) {
     h("p", {}, h("a", { href: "/forgot-password" }, "Forgot your password?")),
     h("p", {}, "New here? ", h("a", { href: "/register" }, "Create an account"), "."),
   );
+  return page;
 }

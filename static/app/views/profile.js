@@ -53,6 +53,7 @@ export function profilePage({ title }) {
       { class: "links" },
       h("li", {}, h("a", { href: "/account/password" }, "Change password")),
       h("li", {}, h("a", { href: "/account/email" }, "Change email address")),
+      h("li", {}, h("a", { href: "/account/two-factor" }, "Two-factor sign-in")),
       h("li", {}, h("a", { href: "/account/sessions" }, "Sessions and devices")),
       h("li", {}, h("a", { href: "/account/delete", class: "danger-link" }, "Delete account")),
     ),
