@@ -27,6 +27,8 @@ describe("the typed client example", () => {
       username,
       role: "user",
       email_verified: true,
+      totp_enabled: false,
+      recovery_codes_left: 0,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
