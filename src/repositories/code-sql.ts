@@ -34,27 +34,44 @@ export interface CodeAttempt {
  *   succeed, and each learns the code's real state (see codeFailure).
  * `attempt` returns user_id, the code's payload (new_email) and `ok`.
  */
-export const codeAttemptCtes = (a: CodeAttempt): SQL => {
-  const now = sql`${a.now}::timestamptz`;
-  const guard = a.guard ?? sql`true`;
-  const live = sql`c.user_id = ${a.userId} AND c.purpose = ${a.purpose} AND c.consumed_at IS NULL`;
-  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${a.budget.windowSeconds}::int)`;
-  const max = sql`${a.budget.maxFailures}::int`;
-  // The one test of a guess: the code matches, is under its cap and unexpired (the gate reads it from the
-  // statement's snapshot to decide what to charge; the attempt re-checks it on the locked row).
-  const accepted = sql`c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now} AND c.code_hash = ${a.codeHash}`;
+/**
+ * The body of a `gate` CTE: one guess at (subject, purpose) under the budget's row lock (an upsert, so the
+ * first guess locks too), made only where `guard` holds. It charges a failure unless `right` (judged in the
+ * statement's snapshot) and keeps charging past the cap; a window over starts the count again. Returns
+ * `allowed` (the budget had room before this guess) and `window_started_at`.
+ */
+export const guessGateSql = (g: { subject: string; purpose: string; right: SQL; guard: SQL; now: Date; budget: Omit<GuessBudget, "subject"> }): SQL => {
+  const now = sql`${g.now}::timestamptz`;
+  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${g.budget.windowSeconds}::int)`;
+  const max = sql`${g.budget.maxFailures}::int`;
   return sql`
-  gate AS (
     INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
-    SELECT ${a.budget.subject}, ${a.purpose},
-           CASE WHEN EXISTS (SELECT 1 FROM one_time_codes c WHERE ${live} AND ${accepted}) THEN 0 ELSE 1 END, ${now}
-    WHERE ${guard}
+    SELECT ${g.subject}, ${g.purpose}, CASE WHEN ${g.right} THEN 0 ELSE 1 END, ${now}
+    WHERE ${g.guard}
     ON CONFLICT (subject, purpose) DO UPDATE SET
       failures = CASE WHEN ${windowOver} THEN excluded.failures
                       WHEN f.failures >= ${max} THEN f.failures + 1
                       ELSE f.failures + excluded.failures END,
       window_started_at = CASE WHEN ${windowOver} THEN ${now} ELSE f.window_started_at END
-    RETURNING f.failures <= ${max} AS allowed, f.window_started_at
+    RETURNING f.failures <= ${max} AS allowed, f.window_started_at`;
+};
+
+export const codeAttemptCtes = (a: CodeAttempt): SQL => {
+  const now = sql`${a.now}::timestamptz`;
+  const guard = a.guard ?? sql`true`;
+  const live = sql`c.user_id = ${a.userId} AND c.purpose = ${a.purpose} AND c.consumed_at IS NULL`;
+  // The one test of a guess: the code matches, is under its cap and unexpired (the gate reads it from the
+  // statement's snapshot to decide what to charge; the attempt re-checks it on the locked row).
+  const accepted = sql`c.attempts < ${a.maxAttempts}::int AND c.expires_at > ${now} AND c.code_hash = ${a.codeHash}`;
+  return sql`
+  gate AS (${guessGateSql({
+    subject: a.budget.subject,
+    purpose: a.purpose,
+    right: sql`EXISTS (SELECT 1 FROM one_time_codes c WHERE ${live} AND ${accepted})`,
+    guard,
+    now: a.now,
+    budget: a.budget,
+  })}
   ), attempt AS (
     UPDATE one_time_codes c
     SET attempts = LEAST(c.attempts + 1, ${a.maxAttempts}::int + 1),

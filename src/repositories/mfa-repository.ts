@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { computedColumns } from "../db/rows";
 import { ADMIN_ROLE } from "../domain/roles";
+import { guessGateSql } from "./code-sql";
 import { forgetNetworkFailuresSql } from "./login-failure-sql";
 import { openSessionCtes, sessionIsLive, textArray, type NewSession } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
@@ -91,8 +92,6 @@ export type SecondStepOutcome =
 export async function completeSecondStep(db: Database, s: SecondStep): Promise<SecondStepOutcome> {
   const now = sql`${s.now}::timestamptz`;
   const uid = sql`${s.userId}::uuid`;
-  const max = sql`${s.budget.maxFailures}::int`;
-  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${s.budget.windowSeconds}::int)`;
   const liveTicket = sql`t.id = ${s.ticketId}::uuid AND t.user_id = ${uid} AND t.secret_hash = ${s.secretHash}
     AND t.consumed_at IS NULL AND t.expires_at > ${now} AND t.attempts < ${s.maxAttempts}::int`;
   const totpAcceptable = sql`u.id = ${uid} AND u.totp_secret IS NOT NULL AND u.totp_enabled_at <= (SELECT created_at FROM ticket)
@@ -106,19 +105,14 @@ export async function completeSecondStep(db: Database, s: SecondStep): Promise<S
       SELECT max(t.first_step + h.i - 1) AS step
       FROM ticket t CROSS JOIN LATERAL unnest(t.step_hashes) WITH ORDINALITY AS h(hash, i)
       WHERE h.hash = ANY(${textArray(s.candidates)}::text[])
-    ), gate AS (
-      INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
-      SELECT ${s.userId}, 'mfa',
-             CASE WHEN EXISTS (SELECT 1 FROM users u WHERE ${totpAcceptable})
-                    OR EXISTS (SELECT 1 FROM recovery_codes r WHERE ${recoveryUsable}) THEN 0 ELSE 1 END,
-             ${now}
-      WHERE EXISTS (SELECT 1 FROM ticket)
-      ON CONFLICT (subject, purpose) DO UPDATE SET
-        failures = CASE WHEN ${windowOver} THEN excluded.failures
-                        WHEN f.failures >= ${max} THEN f.failures + 1
-                        ELSE f.failures + excluded.failures END,
-        window_started_at = CASE WHEN ${windowOver} THEN ${now} ELSE f.window_started_at END
-      RETURNING f.failures <= ${max} AS allowed, f.window_started_at
+    ), gate AS (${guessGateSql({
+      subject: s.userId,
+      purpose: "mfa",
+      right: sql`EXISTS (SELECT 1 FROM users u WHERE ${totpAcceptable}) OR EXISTS (SELECT 1 FROM recovery_codes r WHERE ${recoveryUsable})`,
+      guard: sql`EXISTS (SELECT 1 FROM ticket)`,
+      now: s.now,
+      budget: s.budget,
+    })}
     ), totp AS (
       UPDATE users u SET totp_last_step = (SELECT step FROM matched)
       WHERE ${totpAcceptable} AND (SELECT allowed FROM gate)
@@ -232,8 +226,6 @@ const factorOutcome = computedColumns({ done: "boolean", budget_allowed: "boolea
 export async function changeWithSecondFactor(db: Database, c: FactorChange): Promise<FactorChangeOutcome> {
   const now = sql`${c.now}::timestamptz`;
   const uid = sql`${c.userId}::uuid`;
-  const max = sql`${c.budget.maxFailures}::int`;
-  const windowOver = sql`f.window_started_at <= ${now} - make_interval(secs => ${c.budget.windowSeconds}::int)`;
   const owner = sql`u.id = ${uid} AND u.totp_secret = ${c.sealedSecret} AND ${sessionIsLive(c.userId, c.sessionId, c.now)}`;
   const stepFresh = sql`${c.step}::bigint IS NOT NULL AND (u.totp_last_step IS NULL OR u.totp_last_step < ${c.step}::bigint)`;
   const recoveryUnused = sql`r.user_id = ${uid} AND r.code_hash = ${c.recoveryHash}::text AND r.used_at IS NULL`;
@@ -251,19 +243,14 @@ export async function changeWithSecondFactor(db: Database, c: FactorChange): Pro
       ? sql``
       : sql`, cleared AS (DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM changed) AND code_hash IS DISTINCT FROM ${c.recoveryHash}::text)`;
   const result = await db.execute(sql`
-    WITH gate AS (
-      INSERT INTO code_failures AS f (subject, purpose, failures, window_started_at)
-      SELECT ${c.userId}, 'mfa',
-             CASE WHEN EXISTS (SELECT 1 FROM users u WHERE ${owner} AND ${stepFresh})
-                    OR EXISTS (SELECT 1 FROM recovery_codes r WHERE ${recoveryUnused}) THEN 0 ELSE 1 END,
-             ${now}
-      WHERE EXISTS (SELECT 1 FROM users u WHERE ${owner})
-      ON CONFLICT (subject, purpose) DO UPDATE SET
-        failures = CASE WHEN ${windowOver} THEN excluded.failures
-                        WHEN f.failures >= ${max} THEN f.failures + 1
-                        ELSE f.failures + excluded.failures END,
-        window_started_at = CASE WHEN ${windowOver} THEN ${now} ELSE f.window_started_at END
-      RETURNING f.failures <= ${max} AS allowed, f.window_started_at
+    WITH gate AS (${guessGateSql({
+      subject: c.userId,
+      purpose: "mfa",
+      right: sql`EXISTS (SELECT 1 FROM users u WHERE ${owner} AND ${stepFresh}) OR EXISTS (SELECT 1 FROM recovery_codes r WHERE ${recoveryUnused})`,
+      guard: sql`EXISTS (SELECT 1 FROM users u WHERE ${owner})`,
+      now: c.now,
+      budget: c.budget,
+    })}
     ), used AS (
       UPDATE recovery_codes r SET used_at = ${now}
       WHERE ${recoveryUnused} AND (SELECT allowed FROM gate)
