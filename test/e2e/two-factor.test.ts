@@ -46,6 +46,17 @@ describe("two-factor sign-in in the browser", () => {
   let key: Buffer;
   let recoveryCodes: string[];
 
+  /** A new browser signed in with the password only: on the second step. */
+  async function passwordStep() {
+    const { page } = await newPage(browser());
+    await page.goto("/login");
+    await fill(page, "Email", email);
+    await fill(page, "Password", PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Two-factor code" }).waitFor();
+    return page;
+  }
+
   beforeAll(async () => {
     main = await newPage(browser());
     await registerAndVerify(main.page, email);
@@ -85,12 +96,7 @@ describe("two-factor sign-in in the browser", () => {
   });
 
   it("asks for the second step at sign-in, and takes a code from the app", async () => {
-    const { page } = await newPage(browser());
-    await page.goto("/login");
-    await fill(page, "Email", email);
-    await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Two-factor code" }).waitFor();
+    const page = await passwordStep();
     expect(page.url()).toMatch(/\/login$/);
     await snap(page, "two-factor-05-second-step");
     // A code from an hour ago: refused, said on the form, and the step stays open.
@@ -104,12 +110,7 @@ describe("two-factor sign-in in the browser", () => {
   });
 
   it("takes a recovery code once, in any case and without its dash", async () => {
-    const { page } = await newPage(browser());
-    await page.goto("/login");
-    await fill(page, "Email", email);
-    await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Two-factor code" }).waitFor();
+    const page = await passwordStep();
     await fill(page, "Authenticator or recovery code", recoveryCodes[0]!.replace("-", "").toUpperCase());
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL("**/account");
