@@ -81,11 +81,17 @@ export const codeAttemptCtes = (a: CodeAttempt): SQL => {
   )`;
 };
 
+/** A `gate` CTE's answer, for a statement's final SELECT: budget_allowed and budget_window_started_at. */
+export const gateColumns = sql.raw("(SELECT allowed FROM gate) AS budget_allowed, (SELECT window_started_at FROM gate) AS budget_window_started_at");
+
+/** When a spent budget has room again, from gateColumns as decoded; null when it was not spent (or did not run). */
+export function budgetSpentUntil(o: { budget_allowed: boolean | null; budget_window_started_at: Date | null }, windowSeconds: number): Date | null {
+  if (o.budget_allowed !== false || !o.budget_window_started_at) return null;
+  return new Date(o.budget_window_started_at.getTime() + windowSeconds * 1000);
+}
+
 /** Columns, for the statement's final SELECT, that codeOutcome decodes and codeFailure() reads. */
-export const codeOutcomeColumns = sql.raw(
-  "(SELECT allowed FROM gate) AS budget_allowed, (SELECT window_started_at FROM gate) AS budget_window_started_at, " +
-    "(SELECT attempts FROM attempt) AS code_attempts, (SELECT expires_at FROM attempt) AS code_expires_at",
-);
+export const codeOutcomeColumns = sql`${gateColumns}, (SELECT attempts FROM attempt) AS code_attempts, (SELECT expires_at FROM attempt) AS code_expires_at`;
 
 // NULL budget columns: the gate did not run (the guard failed); NULL code columns: no live code.
 export const codeOutcome = computedColumns({
@@ -99,9 +105,8 @@ export type CodeFailure = { kind: "invalid" } | { kind: "expired" } | { kind: "e
 
 /** Why a code-consuming statement did not succeed. */
 export function codeFailure(o: ReturnType<typeof codeOutcome.decode>, a: Pick<CodeAttempt, "now" | "maxAttempts" | "budget">): CodeFailure {
-  if (o.budget_allowed === false && o.budget_window_started_at) {
-    return { kind: "budget_spent", retryAt: new Date(o.budget_window_started_at.getTime() + a.budget.windowSeconds * 1000) };
-  }
+  const retryAt = budgetSpentUntil(o, a.budget.windowSeconds);
+  if (retryAt) return { kind: "budget_spent", retryAt };
   if (o.code_attempts === null || o.code_expires_at === null) return { kind: "invalid" };
   if (o.code_expires_at <= a.now) return { kind: "expired" };
   if (o.code_attempts > a.maxAttempts) return { kind: "exhausted" };

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { computedColumns } from "../db/rows";
 import { ADMIN_ROLE } from "../domain/roles";
-import { guessGateSql } from "./code-sql";
+import { budgetSpentUntil, gateColumns, guessGateSql } from "./code-sql";
 import { forgetNetworkFailuresSql } from "./login-failure-sql";
 import { openSessionCtes, sessionIsLive, textArray, type NewSession } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
@@ -131,18 +131,14 @@ export async function completeSecondStep(db: Database, s: SecondStep): Promise<S
       SELECT ${userRecord.sql()} FROM users WHERE id = ${uid} AND EXISTS (SELECT 1 FROM spent WHERE ok)
     ),
     ${openSessionCtes("winner", s.session)}
-    SELECT EXISTS (SELECT 1 FROM ticket) AS ticket_live, (SELECT allowed FROM gate) AS budget_allowed,
-           (SELECT window_started_at FROM gate) AS budget_window_started_at,
-           EXISTS (SELECT 1 FROM session) AS accepted, w.*
+    SELECT EXISTS (SELECT 1 FROM ticket) AS ticket_live, ${gateColumns}, EXISTS (SELECT 1 FROM session) AS accepted, w.*
     FROM (SELECT 1) AS one LEFT JOIN winner w ON true`);
   const row = result.rows[0]!;
   const o = outcome.decode(row);
   if (o.accepted) return { kind: "signed_in", user: userRecord.decode(row) };
   if (!o.ticket_live) return { kind: "invalid_ticket" };
-  if (o.budget_allowed === false && o.budget_window_started_at) {
-    return { kind: "budget_spent", retryAt: new Date(o.budget_window_started_at.getTime() + s.budget.windowSeconds * 1000) };
-  }
-  return { kind: "wrong_code" };
+  const retryAt = budgetSpentUntil(o, s.budget.windowSeconds);
+  return retryAt ? { kind: "budget_spent", retryAt } : { kind: "wrong_code" };
 }
 
 /** Enrolment's start: a new pending secret, unless TOTP is already on. Null when the session ended. */
@@ -160,6 +156,9 @@ export async function startEnrolment(
   if (!row) return null;
   return computedColumns({ started: "boolean" }).decode(row).started ? "started" : "already_enabled";
 }
+
+// What turning TOTP off clears on the user row (the user's turning it off, or an admin's reset).
+const TOTP_OFF = sql.raw("totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending_secret = NULL, totp_pending_at = NULL");
 
 const enrolmentState = computedColumns({ enabled: "boolean", pending_secret: "text?", pending_at: "timestamp?" });
 
@@ -231,7 +230,7 @@ export async function changeWithSecondFactor(db: Database, c: FactorChange): Pro
   const recoveryUnused = sql`r.user_id = ${uid} AND r.code_hash = ${c.recoveryHash}::text AND r.used_at IS NULL`;
   const change =
     c.then.kind === "disable"
-      ? sql`totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending_secret = NULL, totp_pending_at = NULL`
+      ? TOTP_OFF
       : sql`totp_last_step = CASE WHEN ${c.step}::bigint IS NOT NULL THEN ${c.step}::bigint ELSE u.totp_last_step END`;
   const after =
     c.then.kind === "disable"
@@ -260,15 +259,12 @@ export async function changeWithSecondFactor(db: Database, c: FactorChange): Pro
       WHERE ${owner} AND (SELECT allowed FROM gate) AND (${stepFresh} OR EXISTS (SELECT 1 FROM used))
       RETURNING u.id
     )${cleared}, after AS (${after})
-    SELECT EXISTS (SELECT 1 FROM changed) AS done, (SELECT allowed FROM gate) AS budget_allowed,
-           (SELECT window_started_at FROM gate) AS budget_window_started_at`);
+    SELECT EXISTS (SELECT 1 FROM changed) AS done, ${gateColumns}`);
   const o = factorOutcome.decode(result.rows[0]!);
   if (o.done) return "done";
   if (o.budget_allowed === null) return "gone";
-  if (o.budget_allowed === false && o.budget_window_started_at) {
-    return { retryAt: new Date(o.budget_window_started_at.getTime() + c.budget.windowSeconds * 1000) };
-  }
-  return "wrong_code";
+  const retryAt = budgetSpentUntil(o, c.budget.windowSeconds);
+  return retryAt ? { retryAt } : "wrong_code";
 }
 
 /**
@@ -286,7 +282,7 @@ export async function resetSecondFactor(
       SELECT id, totp_secret IS NOT NULL AS was_enabled FROM users
       WHERE id = ${p.targetId}::uuid AND (SELECT role FROM caller) = ${ADMIN_ROLE}
     ), reset AS (
-      UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_pending_secret = NULL, totp_pending_at = NULL
+      UPDATE users SET ${TOTP_OFF}
       WHERE id = (SELECT id FROM before)
     ), codes AS (DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM before)),
     tickets AS (DELETE FROM mfa_tickets WHERE user_id = (SELECT id FROM before))

@@ -81,6 +81,12 @@ export class MfaRequired extends AppError {
 
 const invalidTicket = () => new AppError("invalid_mfa_ticket");
 
+/** The account's budget of wrong second-factor answers is spent until `retryAt`. */
+function tooManyWrongCodes(retryAt: Date, now: Date): AppError {
+  const { seconds, headers } = retryAfter(retryAt, now);
+  return new AppError("too_many_attempts", `Too many wrong codes for this account. Try again in ${seconds} seconds.`, { headers });
+}
+
 /**
  * The second step, one round trip: the ticket and a TOTP code (6 digits) or a recovery code. Opens the
  * session the ticket names; its tokens say `amr: ["pwd", "otp"]` either way (RFC 8176 has no value for
@@ -114,10 +120,8 @@ export async function completeMfaLogin(deps: Deps, input: { ticket: string; code
       return issueTokens(deps, outcome.user, grantOf(prepared));
     case "invalid_ticket":
       throw invalidTicket();
-    case "budget_spent": {
-      const { seconds, headers } = retryAfter(outcome.retryAt, now);
-      throw new AppError("too_many_attempts", `Too many wrong codes for this account. Try again in ${seconds} seconds.`, { headers });
-    }
+    case "budget_spent":
+      throw tooManyWrongCodes(outcome.retryAt, now);
     case "wrong_code":
       throw new AppError("invalid_code", "The code is not valid (or was already used). Try the next one from the app.");
   }
@@ -188,8 +192,7 @@ async function withBothFactors(
   // The session ended, or TOTP was turned off or reset in between.
   if (outcome === "gone") throw new AppError("totp_not_enabled");
   if (outcome === "wrong_code") throw new AppError("invalid_code", "The code is not valid (or was already used).");
-  const { seconds, headers } = retryAfter(outcome.retryAt, session.now);
-  throw new AppError("too_many_attempts", `Too many wrong codes for this account. Try again in ${seconds} seconds.`, { headers });
+  throw tooManyWrongCodes(outcome.retryAt, session.now);
 }
 
 export async function disableTotp(deps: Deps, caller: AccessClaims, input: { password: string; code: string }, client: ClientInfo): Promise<void> {
