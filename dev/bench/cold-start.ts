@@ -1,21 +1,26 @@
 // What a fresh isolate costs: a new workerd process per sample (miniflare's API, the dry-run bundle,
-// nothing bound), our worker and a one-line worker built the same way, taking turns.
+// nothing bound but the worker's variables), our worker and a one-line worker built the same way, taking turns.
 //   ready            new Miniflare() until its sockets answer: workerd starts, compiles and runs the
 //                    script's global scope (Workers refuses a script whose start-up takes over 1 s)
 //   start-up CPU     workerd's CPU time (all threads, ns from /proc/<pid>/task/*/schedstat) when ready;
 //                    ours minus hello's is what the script's global scope costs
-//   first requests   each path's latency on that fresh process, one after the other, and the CPU they took
-// Run alone: tsx dev/bench/cold-start.ts [samples]   (builds both workers; prints the same table)
+//   first requests   each path's latency on that fresh process, one after the other, and the CPU they took;
+//                    /health/db is the first to reach the database, so it pays for loading the Neon
+//                    driver (src/db/neon-driver.ts) besides its round trip
+// Run alone: tsx dev/bench/cold-start.ts [samples]   (builds both workers, opens the bench's database;
+// prints the same table)
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { buildWorker } from "./build";
+import { openBenchDatabase } from "./database";
 import { median } from "./memory";
+import { benchWorkerVars } from "./worker-vars";
 import { descendantPids } from "./worker-host";
 
 /** What every sample asks a fresh process, in this order. */
-export const COLD_PATHS = ["/api/v1/health", "/api/v1/openapi.json"] as const;
+export const COLD_PATHS = ["/api/v1/health", "/api/v1/openapi.json", "/api/v1/health/db"] as const;
 
 export interface ColdSample {
   readyMs: number;
@@ -65,7 +70,7 @@ export function processCpuMs(pid: number | null): number | null {
 }
 
 /** One fresh workerd serving `scriptPath`: ready time, its CPU, then each path once. */
-export async function coldSample(scriptPath: string, paths: readonly string[] = COLD_PATHS): Promise<ColdSample> {
+export async function coldSample(scriptPath: string, vars: Record<string, string>, paths: readonly string[] = COLD_PATHS): Promise<ColdSample> {
   const running = new Set(descendantPids(process.pid, "workerd"));
   const contents = readFileSync(scriptPath, "utf8");
   const started = performance.now();
@@ -74,6 +79,7 @@ export async function coldSample(scriptPath: string, paths: readonly string[] = 
     modulesRoot: scriptPath.replace(/\/[^/]+$/, ""),
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
+    bindings: vars,
     host: "127.0.0.1",
     port: 0,
     handleStructuredLogs: () => {},
@@ -116,16 +122,19 @@ function summarize(samples: ColdSample[], paths: readonly string[]): ColdSummary
 
 type Built = { scriptPath: string; rawBytes: number; gzipBytes: number };
 
-/** `samples` fresh processes each of hello and the app, taking turns (hello first), medians of each. */
-export async function probeColdStart(app: Built, hello: Built, samples = 5, paths: readonly string[] = COLD_PATHS): Promise<ColdStartReport> {
+/**
+ * `samples` fresh processes each of hello and the app, taking turns (hello first), medians of each; both
+ * get `vars`, the app's configuration, whose database must answer.
+ */
+export async function probeColdStart(app: Built, hello: Built, vars: Record<string, string>, samples = 5, paths: readonly string[] = COLD_PATHS): Promise<ColdStartReport> {
   const appSamples: ColdSample[] = [];
   const helloSamples: ColdSample[] = [];
   // One unmeasured start of each: the first workerd launch also pays for reading the binary from disk.
-  await coldSample(hello.scriptPath, paths);
-  await coldSample(app.scriptPath, paths);
+  await coldSample(hello.scriptPath, vars, paths);
+  await coldSample(app.scriptPath, vars, paths);
   for (let i = 0; i < samples; i++) {
-    helloSamples.push(await coldSample(hello.scriptPath, paths));
-    appSamples.push(await coldSample(app.scriptPath, paths));
+    helloSamples.push(await coldSample(hello.scriptPath, vars, paths));
+    appSamples.push(await coldSample(app.scriptPath, vars, paths));
   }
   const a = summarize(appSamples, paths);
   const h = summarize(helloSamples, paths);
@@ -160,10 +169,13 @@ export function printColdStart(report: ColdStartReport): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const workdir = mkdtempSync(join(tmpdir(), "accounts-cold-"));
+  const db = await openBenchDatabase();
   try {
     const [app, hello] = await Promise.all([buildWorker(join(workdir, "app")), buildWorker(join(workdir, "hello"), "dev/bench/hello.wrangler.toml")]);
-    printColdStart(await probeColdStart(app, hello, Number(process.argv[2] ?? 5)));
+    const vars = { ...benchWorkerVars("http://127.0.0.1:9/unused"), NEON_LOCAL_ENDPOINT: db.endpoint.url };
+    printColdStart(await probeColdStart(app, hello, vars, Number(process.argv[2] ?? 5)));
   } finally {
+    await db.close();
     rmSync(workdir, { recursive: true, force: true });
   }
 }

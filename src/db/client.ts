@@ -1,10 +1,9 @@
-import { neon, neonConfig, types, type FullQueryResults, type HTTPQueryOptions, type NeonQueryFunction } from "@neondatabase/serverless";
+import type { FullQueryResults, NeonQueryFunction } from "@neondatabase/serverless";
 import type { Query, SQL } from "drizzle-orm";
-import { timed } from "../timing";
 import { QueryFailed } from "./errors";
 import { toQuery } from "./query";
 
-/** A statement's result: rows as objects (column name → value, see TEXT_TYPES) and the rows it touched. */
+/** A statement's result: rows as objects (column name → value, parsed as db/neon-driver.ts says) and the rows it touched. */
 export type QueryResult = FullQueryResults<false>;
 
 /**
@@ -20,27 +19,6 @@ export interface Database {
   batch(statements: readonly SQL[]): Promise<QueryResult[]>;
 }
 
-// Dates, times and intervals stay the text Postgres sent (drizzle's neon-http driver sets the same
-// parsers): db/rows.ts decodes them, e.g. timestamptz into a Date. Every other type parses as the driver does.
-const TEXT_TYPES = new Set([
-  types.builtins.TIMESTAMPTZ,
-  types.builtins.TIMESTAMP,
-  types.builtins.DATE,
-  types.builtins.INTERVAL,
-  1231, // numeric[]
-  1115, // timestamp[]
-  1185, // timestamptz[]
-  1187, // interval[]
-  1182, // date[]
-]);
-const asText = (value: string) => value;
-// Per query: the driver reads parsers from each query's options, in a transaction too.
-const PARSERS: HTTPQueryOptions<false, true> = {
-  types: { getTypeParser: (oid, format) => (TEXT_TYPES.has(oid) ? asText : types.getTypeParser(oid, format)) },
-};
-// What drizzle asked the driver for: rows as objects, with the result's row count.
-const RESULTS = { arrayMode: false, fullResults: true } as const;
-
 async function failingAsQueryFailed<T>(send: () => Promise<T>): Promise<T> {
   try {
     return await send();
@@ -49,17 +27,40 @@ async function failingAsQueryFailed<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-function database(client: NeonQueryFunction<false, true>): Database {
+type Driver = typeof import("./neon-driver");
+let driver: Driver | undefined;
+
+/**
+ * The driver on the first query, not at load (see db/neon-driver.ts). The module is kept, never a pending
+ * import: each request that finds it missing imports it itself, since a promise begun in one request and
+ * awaited by another would wait forever once the first had ended (workerd ties I/O to its request).
+ */
+async function loadDriver(): Promise<Driver> {
+  return (driver ??= await import("./neon-driver"));
+}
+
+function database(connectionString: string, localEndpoint?: string): Database {
+  let client: NeonQueryFunction<false, true> | undefined;
+  const connected = async () => {
+    const { connect, PARSERS } = await loadDriver();
+    return { client: (client ??= connect(connectionString, localEndpoint)), parsers: PARSERS };
+  };
   // Lazy: the driver sends a query when it is awaited, or gathers it into a transaction.
-  const query = ({ sql, params }: Query) => client.query(sql, params, PARSERS);
-  const executeQuery = (q: Query) => failingAsQueryFailed(() => query(q));
+  const executeQuery = ({ sql, params }: Query) =>
+    failingAsQueryFailed(async () => {
+      const { client, parsers } = await connected();
+      return client.query(sql, params, parsers);
+    });
   return {
     executeQuery,
     // Built before anything is sent, so a statement that cannot be built fails as the bug it is.
     execute: (statement) => executeQuery(toQuery(statement)),
     batch: (statements) => {
-      const queries = statements.map((statement) => query(toQuery(statement)));
-      return failingAsQueryFailed(() => client.transaction(queries));
+      const queries = statements.map(toQuery);
+      return failingAsQueryFailed(async () => {
+        const { client, parsers } = await connected();
+        return client.transaction(queries.map(({ sql, params }) => client.query(sql, params, parsers)));
+      });
     },
   };
 }
@@ -77,23 +78,12 @@ function withApplicationName(databaseUrl: string): string {
   return url.toString();
 }
 
-// Every SQL round trip goes through this fetch, so Server-Timing can report database time and count.
-neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => timed("db", () => fetch(input, init));
-
-/**
- * One client per isolate and database URL. With a local endpoint configured, the Neon driver posts to
- * it instead of resolving the URL's host (neonConfig is process-wide, so it is set here, the only place
- * that builds clients).
- */
+/** One client per isolate, database URL and local endpoint (db/neon-driver.ts). */
 export function getDatabase(databaseUrl: string, localEndpoint?: string): Database {
   const key = `${databaseUrl}|${localEndpoint ?? ""}`;
   let db = clients.get(key);
   if (!db) {
-    if (localEndpoint) {
-      const url = `${localEndpoint.replace(/\/+$/, "")}/sql`;
-      neonConfig.fetchEndpoint = () => url;
-    }
-    db = database(neon(withApplicationName(databaseUrl), RESULTS));
+    db = database(withApplicationName(databaseUrl), localEndpoint);
     clients.set(key, db);
   }
   return db;
