@@ -15,6 +15,7 @@ import type { WorkerVars } from "../stack/local-env";
 import { benchWorkerVars } from "./worker-vars";
 import { buildWorker } from "./build";
 import { printColdStart, probeColdStart, type ColdStartReport } from "./cold-start";
+import { probeTwoFactor } from "./two-factor";
 import { cpuSeconds, waitIdle } from "./proc-stat";
 import { openBenchDatabase } from "./database";
 import { PEER_COUNTERPARTS, startFastApiPeer, withPeerScenarios, type FastApiPeer } from "./fastapi-peer";
@@ -61,20 +62,21 @@ async function startStack() {
   ]);
   console.log(`bundle: ${kib(app.gzipBytes)} gzipped (${kib(app.rawBytes)} raw); limit ${kib(BUNDLE_LIMIT)}`);
 
-  // Fresh processes, before anything else runs on the machine: the bundle's own start-up, nothing bound.
-  let coldStart: ColdStartReport | null = null;
-  if (helloBuild) {
-    console.log(`cold start: ${COLD_SAMPLES} fresh workerd processes each for the bundle and a one-line worker…`);
-    coldStart = await probeColdStart(app, helloBuild, COLD_SAMPLES);
-  }
-
   const db = await openBenchDatabase();
   cleanups.push(() => db.close());
   const catcher = await startMailCatcher({ port: 0 });
   cleanups.push(() => catcher.close());
+  const vars = { ...benchWorkerVars(catcher.url), NEON_LOCAL_ENDPOINT: db.endpoint.url } satisfies WorkerVars;
+
+  // Fresh processes, before any load runs on the machine: the bundle's own start-up, nothing bound but its variables.
+  let coldStart: ColdStartReport | null = null;
+  if (helloBuild) {
+    console.log(`cold start: ${COLD_SAMPLES} fresh workerd processes each for the bundle and a one-line worker…`);
+    coldStart = await probeColdStart(app, helloBuild, vars, COLD_SAMPLES);
+  }
+
   const worker = await hostWorker(app.scriptPath, {
-    ...benchWorkerVars(catcher.url),
-    NEON_LOCAL_ENDPOINT: db.endpoint.url,
+    ...vars,
     // One bench user holds a session per connection and per measured login: far past the default cap of 50,
     // whose revocations would sign the GET /users/me scenario's session out in the middle of its run.
     MAX_SESSIONS_PER_USER: "100000",
@@ -136,7 +138,9 @@ async function main(): Promise<number> {
   for (const scenario of chosen) if (scenario.kind !== "refresh") await runLoad(scenario, 2);
   const probes = await probeRoundTrips(chosen, stack);
   const measured = await measureInSlices(chosen, serverPid);
-  const rows = summarize(chosen, measured, probes);
+  // Sequential, after the load: each account's time steps are spent once.
+  const twoFactor = wanted.length && !wanted.some((w) => /mfa|totp/i.test(w)) ? [] : await probeTwoFactor(worker.url, runId, PASSWORD, () => quietCount(db.endpoint));
+  const rows = [...summarize(chosen, measured, probes), ...twoFactor];
 
   console.log();
   printTable(rows);
