@@ -1,6 +1,6 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import type { CHash } from "@noble/hashes/utils.js";
 import { toBase32 } from "./base32";
 import { constantTimeEqual } from "./constant-time";
 import { utf8 } from "./encoding";
@@ -10,7 +10,8 @@ import { randomBytes } from "./random";
  * RFC 6238 time-based one-time passwords, as every authenticator app computes them by default:
  * HMAC-SHA-1, 6 digits, a new code every 30 seconds. Apps that read the otpauth URI's algorithm/digits/
  * period fields are the minority (Google Authenticator ignores them), so the defaults are the only
- * settings this service issues; the options exist for the RFC's test vectors.
+ * settings this service issues; the options exist for the RFC's test vectors (the SHA-2 ones bring
+ * their own hash, so the bundle carries only SHA-1).
  */
 export const TOTP_ALGORITHM = "SHA1";
 export const TOTP_DIGITS = 6;
@@ -20,15 +21,12 @@ export const TOTP_SECRET_BYTES = 20;
 /** Codes of this many steps before and after the current one are accepted, for clocks that drift. */
 export const TOTP_WINDOW_STEPS = 1;
 
-export type TotpAlgorithm = "SHA1" | "SHA256" | "SHA512";
-
 export interface TotpOptions {
-  algorithm?: TotpAlgorithm;
+  /** A @noble/hashes hash; SHA-1 (TOTP_ALGORITHM) unless given. */
+  hash?: CHash;
   digits?: number;
   periodSeconds?: number;
 }
-
-const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
 
 export const newTotpSecret = (): Uint8Array => randomBytes(TOTP_SECRET_BYTES);
 
@@ -45,7 +43,7 @@ export function totpCode(secret: Uint8Array, step: number, options: TotpOptions 
   const view = new DataView(counter.buffer);
   view.setUint32(0, Math.floor(step / 0x1_0000_0000));
   view.setUint32(4, step >>> 0);
-  const mac = hmac(HASHES[options.algorithm ?? TOTP_ALGORITHM], secret, counter);
+  const mac = hmac(options.hash ?? sha1, secret, counter);
   // Dynamic truncation (RFC 4226 §5.3): 31 bits at an offset named by the last byte's low nibble.
   const offset = mac[mac.length - 1]! & 0x0f;
   const value = new DataView(mac.buffer, mac.byteOffset + offset, 4).getUint32(0) & 0x7fff_ffff;
