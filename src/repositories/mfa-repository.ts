@@ -87,7 +87,8 @@ export type SecondStepOutcome =
  *   one code, whatever the ticket, one wins); `recovery` marks an unused recovery code used;
  * - `spent`: the ticket's one update (a try, and consumed if an answer was accepted), re-checked on the
  *   locked row, so a ticket is consumed once and tries never pass the cap;
- * - the session (id = the ticket's) opens only if a factor was accepted and the ticket consumed.
+ * - the session (id = the ticket's) opens only if a factor was accepted and the ticket consumed; the
+ *   sign-in is the user's last_login_at (set by `totp`, or by `recovery_sign_in` for a recovery code).
  */
 export async function completeSecondStep(db: Database, s: SecondStep): Promise<SecondStepOutcome> {
   const now = sql`${s.now}::timestamptz`;
@@ -114,7 +115,7 @@ export async function completeSecondStep(db: Database, s: SecondStep): Promise<S
       budget: s.budget,
     })}
     ), totp AS (
-      UPDATE users u SET totp_last_step = (SELECT step FROM matched)
+      UPDATE users u SET totp_last_step = (SELECT step FROM matched), last_login_at = ${now}
       WHERE ${totpAcceptable} AND (SELECT allowed FROM gate)
       RETURNING u.id
     ), recovery AS (
@@ -127,6 +128,11 @@ export async function completeSecondStep(db: Database, s: SecondStep): Promise<S
         consumed_at = CASE WHEN EXISTS (SELECT 1 FROM totp) OR EXISTS (SELECT 1 FROM recovery) THEN ${now} END
       WHERE ${liveTicket} AND (SELECT allowed FROM gate)
       RETURNING t.consumed_at IS NOT NULL AS ok
+    ), recovery_sign_in AS (
+      -- (a TOTP code's sign-in is recorded by the totp update, the one update of the user row it makes)
+      UPDATE users SET last_login_at = ${now}
+      WHERE id = ${uid} AND EXISTS (SELECT 1 FROM recovery) AND EXISTS (SELECT 1 FROM spent WHERE ok)
+      RETURNING id
     ), winner AS (
       SELECT ${userRecord.sql()} FROM users WHERE id = ${uid} AND EXISTS (SELECT 1 FROM spent WHERE ok)
     ),

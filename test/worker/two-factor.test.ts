@@ -28,6 +28,12 @@ function steppedWorker() {
 /** A 6-digit code that is not `code` (nor, but once in 10^5, any code of the steps around it). */
 const otherThan = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
 
+/** When the user last finished signing in, as the database has it. */
+const lastSignIn = async (userId: string) => {
+  const [[at]] = (await dbQuery("select last_login_at from users where id = $1", [userId])) as [[string | null]];
+  return at === null ? null : new Date(at).getTime();
+};
+
 const claims = (jwt: string) => JSON.parse(atob(jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { amr?: string[]; sid: string };
 
 async function enrolled() {
@@ -80,7 +86,8 @@ describe("enrolment", () => {
 
 describe("signing in with TOTP on", () => {
   it("asks for the second factor (no tokens, no session), then opens the ticket's session with amr pwd+otp, kept through refresh", async () => {
-    const { w, user, secret, code } = await enrolled();
+    const { w, clock, user, secret, code } = await enrolled();
+    const signedInBefore = await lastSignIn(user.tokens.user.id);
     const sessionsBefore = await countRows("select count(*) from sessions where user_id = $1", [user.tokens.user.id]);
     const { result: login, trips: loginTrips } = await roundTrips(() => w("POST", "/auth/login", { body: { email: user.email, password: PASSWORD } }));
     expect(loginTrips).toBe(2);
@@ -89,6 +96,8 @@ describe("signing in with TOTP on", () => {
     expect(problem.expires_in).toBe(300);
     expect(problem.access_token).toBeUndefined();
     expect(await countRows("select count(*) from sessions where user_id = $1", [user.tokens.user.id])).toBe(sessionsBefore);
+    // Half a sign-in is not one.
+    expect(await lastSignIn(user.tokens.user.id)).toBe(signedInBefore);
 
     const { result: second, trips } = await roundTrips(async () => w("POST", "/auth/login/mfa", { body: { mfa_ticket: problem.mfa_ticket, code: await code(secret) } }));
     expect(trips).toBe(1);
@@ -97,6 +106,7 @@ describe("signing in with TOTP on", () => {
     expect(claims(tokens.access_token).amr).toEqual(["pwd", "otp"]);
     expect(claims(tokens.access_token).sid).toBe(problem.mfa_ticket.split(".")[1]);
     expect(claims(user.token).amr).toEqual(["pwd"]);
+    expect(await lastSignIn(user.tokens.user.id)).toBe(clock.now().getTime());
 
     const refreshed = await w("POST", "/auth/refresh", { body: { refresh_token: tokens.refresh_token } });
     expect(refreshed.status).toBe(200);
@@ -154,10 +164,11 @@ describe("signing in with TOTP on", () => {
   });
 
   it("accepts each recovery code once, typed in any case without the dash", async () => {
-    const { w, user, recoveryCodes } = await enrolled();
+    const { w, clock, user, recoveryCodes } = await enrolled();
     const typed = recoveryCodes[3]!.replace("-", "").toUpperCase();
     const res = await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: typed } });
     expect(res.status).toBe(200);
+    expect(await lastSignIn(user.tokens.user.id)).toBe(clock.now().getTime());
     expect(claims(((await res.json()) as TokenBody).access_token).amr).toEqual(["pwd", "otp"]);
     await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: recoveryCodes[3]! } }), 400, "invalid_code");
     const signedIn = (await (await w("POST", "/auth/login/mfa", { body: { mfa_ticket: await mfaTicket(user.email, w), code: recoveryCodes[4]! } })).json()) as TokenBody;
