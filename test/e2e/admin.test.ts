@@ -1,13 +1,31 @@
-// The admin's users page: search, paging, role changes, deletion, and what the last admin cannot do.
+// The admin's users page: search, paging, role changes, resetting two-factor sign-in, deletion, and what
+// the last admin cannot do.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ADMIN_EMAIL } from "./stack";
-import { fill, newPage, registerAndVerify, signIn, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
+import { authenticatorCode, base32Bytes } from "./authenticator";
+import { APP_URL, fill, newPage, PASSWORD, registerAndVerify, signIn, snap, uniqueEmail, useBrowser, type AppPage } from "./browser";
 
 const browser = useBrowser();
 
 const rows = (page: Page) => page.locator("table.users tbody tr");
 const emailsShown = (page: Page) => page.locator("table.users tbody .email").allInnerTexts();
+
+/** Turns TOTP on for `email` through the API, as the two-factor page would (tested in two-factor.test.ts). */
+async function turnOnTwoFactor(email: string): Promise<void> {
+  const post = async (path: string, body: object, token?: string) => {
+    const res = await fetch(`${APP_URL}/api/v1${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+    return (await res.json()) as Record<string, string>;
+  };
+  const { access_token: token } = await post("/auth/login", { email, password: PASSWORD });
+  const { secret } = await post("/users/me/totp", { password: PASSWORD }, token);
+  await post("/users/me/totp/confirm", { code: authenticatorCode(base32Bytes(secret!)) }, token);
+}
 
 describe("admin users page", () => {
   const tag = `pupil${Date.now().toString(36)}`;
@@ -100,6 +118,26 @@ describe("admin users page", () => {
     await page.getByRole("alert").filter({ hasText: "This is the last admin; make someone else admin first." }).waitFor();
     expect(await own.inputValue()).toBe("admin");
     await snap(page, "32-admin-last-admin");
+  });
+
+  it("shows who signs in with a second factor, and resets it after a second, confirming click", async () => {
+    const [pupil] = pupils as [string];
+    await turnOnTwoFactor(pupil);
+    const { page, errors } = admin;
+    await page.goto(`/admin/users?q=${encodeURIComponent(pupil)}`);
+    const row = rows(page).filter({ hasText: pupil });
+    await row.getByText("2FA", { exact: true }).waitFor();
+    await snap(page, "34-admin-two-factor");
+    await page.getByRole("button", { name: `Reset two-factor sign-in of ${pupil}` }).click();
+    await page.getByRole("button", { name: `Confirm resetting two-factor sign-in of ${pupil}` }).click();
+    await page.getByText(`Two-factor sign-in is off for ${pupil}.`).waitFor();
+    expect(await row.getByText("2FA", { exact: true }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: `Reset two-factor sign-in of ${pupil}` }).count()).toBe(0);
+    // The password alone signs the user in again.
+    const other = await newPage(browser());
+    await signIn(other.page, pupil);
+    await other.page.waitForURL("**/account");
+    expect(errors).toEqual([]);
   });
 
   it("deletes a user after a second, confirming click", async () => {

@@ -73,35 +73,67 @@ export function adminUsersPage({ title, params }) {
       }
     });
 
-    // Deleting takes two clicks: the first turns the button into a confirmation.
-    const remove = h("button", { type: "button", class: "danger", "aria-label": `Delete ${user.email}` }, "Delete");
-    remove.addEventListener("click", async () => {
-      if (!remove.dataset.armed) {
-        remove.dataset.armed = "true";
-        remove.textContent = "Confirm delete";
-        remove.setAttribute("aria-label", `Confirm deleting ${user.email}`);
-        return;
-      }
-      remove.disabled = true;
-      try {
+    const remove = confirmingButton({
+      label: "Delete",
+      confirmLabel: "Confirm delete",
+      name: `Delete ${user.email}`,
+      confirmName: `Confirm deleting ${user.email}`,
+      async act() {
         await authed("DELETE", `/users/${user.id}`);
         await load();
         status.textContent = `${user.email} was deleted.`;
-      } catch (err) {
-        remove.disabled = false;
-        report(err);
-      }
+      },
+    });
+    // For a user who lost both the authenticator and the recovery codes; the worker logs who reset whom.
+    const resetTwoFactor = confirmingButton({
+      label: "Reset 2FA",
+      confirmLabel: "Confirm reset",
+      name: `Reset two-factor sign-in of ${user.email}`,
+      confirmName: `Confirm resetting two-factor sign-in of ${user.email}`,
+      async act() {
+        await authed("DELETE", `/users/${user.id}/totp`);
+        await load();
+        status.textContent = `Two-factor sign-in is off for ${user.email}.`;
+      },
     });
 
     return h(
       "tr",
       { dataset: { userId: user.id } },
-      h("td", {}, h("span", { class: "email" }, wrappableEmail(user.email)), user.email_verified ? null : h("span", { class: "badge muted" }, "unverified")),
+      h(
+        "td",
+        {},
+        h("span", { class: "email" }, wrappableEmail(user.email)),
+        user.email_verified ? null : h("span", { class: "badge muted" }, "unverified"),
+        user.totp_enabled ? h("span", { class: "badge", title: "Signs in with an authenticator code after the password" }, "2FA") : null,
+      ),
       h("td", {}, [user.full_name, user.username && `@${user.username}`].filter(Boolean).join(" · ") || "—"),
       h("td", {}, role),
       h("td", {}, formatDate(user.created_at)),
-      h("td", {}, isSelf ? h("span", { class: "badge" }, "You") : remove),
+      h("td", { class: "row-actions" }, isSelf ? h("span", { class: "badge" }, "You") : [user.totp_enabled ? resetTwoFactor : null, remove]),
     );
+  }
+
+  // A destructive action takes two clicks: the first turns the button into its confirmation.
+  function confirmingButton({ label, confirmLabel, name, confirmName, act }) {
+    const button = h("button", { type: "button", class: "danger", "aria-label": name }, label);
+    button.addEventListener("click", async () => {
+      if (!button.dataset.armed) {
+        button.dataset.armed = "true";
+        button.textContent = confirmLabel;
+        button.setAttribute("aria-label", confirmName);
+        return;
+      }
+      status.textContent = "";
+      button.disabled = true;
+      try {
+        await act();
+      } catch (err) {
+        button.disabled = false;
+        report(err);
+      }
+    });
+    return button;
   }
 
   const table = h(
