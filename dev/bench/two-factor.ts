@@ -1,0 +1,84 @@
+// Two-factor sign-in's two requests, one at a time over fresh accounts with TOTP on: each time step is
+// accepted once per account, so a load generator hammering one account would mostly measure refusals.
+// Rows for the bench's table (connections 1; req/s is the sequential rate), with their round-trip budgets:
+// the password step 2 (as login without TOTP), the second step 1 (design §3: one statement).
+import { fromBase32 } from "../../src/security/base32";
+import { totpCode, totpStep } from "../../src/security/totp";
+import type { ScenarioReport } from "./report";
+import { createUser } from "./seed";
+
+const PASSWORD_STEP = "POST /auth/login (TOTP)";
+const SECOND_STEP = "POST /auth/login/mfa";
+
+async function call(url: string, path: string, body: unknown, expected: number, bearer?: string): Promise<{ ms: number; body: Record<string, string> }> {
+  const started = performance.now();
+  const res = await fetch(url + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  if (res.status !== expected) throw new Error(`two-factor bench: ${path} answered ${res.status}: ${text}`);
+  return { ms, body: JSON.parse(text) as Record<string, string> };
+}
+
+/** An account with TOTP on; `code(offset)` is its authenticator's code `offset` steps from now. */
+async function enrolledAccount(url: string, email: string, password: string) {
+  await createUser(url, email, password);
+  const { access_token: token } = (await call(url, "/api/v1/auth/login", { email, password }, 200)).body;
+  const { secret } = (await call(url, "/api/v1/users/me/totp", { password }, 200, token)).body;
+  const key = fromBase32(secret!)!;
+  const code = (offset: number) => totpCode(key, totpStep(new Date()) + offset);
+  await call(url, "/api/v1/users/me/totp/confirm", { code: code(0) }, 200, token);
+  return code;
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+
+function row(name: string, latencies: number[], trips: number, budget: number): ScenarioReport {
+  const total = latencies.reduce((a, b) => a + b, 0);
+  return {
+    name,
+    connections: 1,
+    requestsPerSecond: (latencies.length * 1000) / total,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors: 0,
+    completed: latencies.length,
+    workerCpuPerRequestUs: null,
+    roundTripsPerRequest: trips / latencies.length,
+    budget,
+    ratioToHello: null,
+  };
+}
+
+/**
+ * `accounts` accounts sign in with their password, then with the next step's code (the confirmation
+ * spent the current one). `settledCount` reads the endpoint's round-trip counter once nothing is in flight.
+ */
+export async function probeTwoFactor(url: string, runId: string, password: string, settledCount: () => Promise<number>, accounts = 10): Promise<ScenarioReport[]> {
+  const codes = [];
+  for (let i = 0; i < accounts; i++) codes.push(await enrolledAccount(url, `bench-2fa-${runId}-${i}@example.test`, password));
+
+  const tickets: string[] = [];
+  const passwordMs: number[] = [];
+  let before = await settledCount();
+  for (let i = 0; i < accounts; i++) {
+    const { ms, body } = await call(url, "/api/v1/auth/login", { email: `bench-2fa-${runId}-${i}@example.test`, password }, 403);
+    if (body.code !== "mfa_required" || !body.mfa_ticket) throw new Error(`two-factor bench: the password step answered ${JSON.stringify(body)}`);
+    tickets.push(body.mfa_ticket);
+    passwordMs.push(ms);
+  }
+  const passwordTrips = (await settledCount()) - before;
+
+  const secondMs: number[] = [];
+  before = await settledCount();
+  for (let i = 0; i < accounts; i++) {
+    const { ms, body } = await call(url, "/api/v1/auth/login/mfa", { mfa_ticket: tickets[i], code: codes[i]!(1) }, 200);
+    if (!body.access_token) throw new Error("two-factor bench: the second step issued no access token");
+    secondMs.push(ms);
+  }
+  const secondTrips = (await settledCount()) - before;
+  return [row(PASSWORD_STEP, passwordMs, passwordTrips, 2), row(SECOND_STEP, secondMs, secondTrips, 1)];
+}
