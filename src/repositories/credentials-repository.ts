@@ -4,7 +4,7 @@ import { ADMIN_ROLE } from "../domain/roles";
 import { computedColumns } from "../db/rows";
 import { codeAttemptCtes, codeFailure, codeOutcome, codeOutcomeColumns, issueCodeSql, type CodeFailure, type GuessBudget } from "./code-sql";
 import { forgetAllFailuresSql } from "./login-failure-sql";
-import { sessionIsLive } from "./session-sql";
+import { dropMfaTicketsSql, sessionIsLive } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
 
 interface CodeIssue {
@@ -34,7 +34,8 @@ const resetOutcome = computedColumns({ changed: "integer" });
 export type ResetOutcome = { kind: "reset" } | CodeFailure;
 
 /**
- * One statement: consume the reset code, set the new password and revoke every session. The code proves
+ * One statement: consume the reset code, set the new password, revoke every session and drop every
+ * two-factor ticket (a sign-in half done with the old password). The code proves
  * the mailbox, so the address counts as verified, ADMIN_EMAILS applies, and every failed sign-in is
  * forgotten. An account that was never verified is activated by whoever reset it, so a registration's
  * name and wished-for username (possibly someone else's) are dropped.
@@ -61,6 +62,7 @@ export async function resetPasswordWithCode(
     ), voided AS (
       -- A pending verification code would otherwise still activate the account for its holder.
       DELETE FROM one_time_codes WHERE user_id IN (SELECT id FROM changed) AND purpose = 'verify_email'
+    ), tickets AS (${dropMfaTicketsSql(sql`SELECT id FROM changed`)}
     ), forgotten AS (${forgetAllFailuresSql(sql`(SELECT id::text FROM changed)`)})
     SELECT (SELECT count(*) FROM changed)::int AS changed, ${codeOutcomeColumns}`);
   const row = result.rows[0]!;
@@ -68,8 +70,8 @@ export async function resetPasswordWithCode(
 }
 
 /**
- * Sets a new password and revokes every other session of the user, in one statement, if the
- * caller's session is still live. False otherwise.
+ * Sets a new password, revokes every other session of the user and drops their two-factor tickets, in
+ * one statement, if the caller's session is still live. False otherwise.
  */
 export async function changePassword(
   db: Database,
@@ -85,7 +87,7 @@ export async function changePassword(
       UPDATE sessions SET revoked_at = ${now}
       WHERE user_id IN (SELECT id FROM changed) AND id <> ${c.sessionId}::uuid AND revoked_at IS NULL
       RETURNING id
-    )
+    ), tickets AS (${dropMfaTicketsSql(sql`SELECT id FROM changed`)})
     SELECT count(*)::int AS changed FROM changed`);
   return resetOutcome.decode(result.rows[0]!).changed > 0;
 }

@@ -4,7 +4,7 @@ import { computedColumns } from "../db/rows";
 import { ADMIN_ROLE } from "../domain/roles";
 import { budgetSpentUntil, gateColumns, guessGateSql } from "./code-sql";
 import { forgetNetworkFailuresSql } from "./login-failure-sql";
-import { openSessionCtes, sessionIsLive, textArray, type NewSession } from "./session-sql";
+import { dropMfaTicketsSql, openSessionCtes, sessionIsLive, textArray, type NewSession } from "./session-sql";
 import { userRecord, type UserRecord } from "./user-record";
 
 /** A second-step ticket about to be stored: made in the worker, so the password step stays two round trips. */
@@ -291,7 +291,7 @@ export async function resetSecondFactor(
       UPDATE users SET ${TOTP_OFF}
       WHERE id = (SELECT id FROM before)
     ), codes AS (DELETE FROM recovery_codes WHERE user_id = (SELECT id FROM before)),
-    tickets AS (DELETE FROM mfa_tickets WHERE user_id = (SELECT id FROM before))
+    tickets AS (${dropMfaTicketsSql(sql`SELECT id FROM before`)})
     SELECT (SELECT role FROM caller) AS caller_role, (SELECT was_enabled FROM before) AS was_enabled`);
   const o = computedColumns({ caller_role: "text?", was_enabled: "boolean?" }).decode(result.rows[0]!);
   if (o.caller_role === null) return "signed_out";

@@ -56,3 +56,9 @@ export const liveSession = (now: SqlParam<Date>): SQL =>
  */
 export const sessionIsLive = (userId: SqlParam<string>, sessionId: SqlParam<string>, now: SqlParam<Date>): SQL => sql`EXISTS (
   SELECT 1 FROM sessions s WHERE s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid AND ${liveSession(now)})`;
+
+/**
+ * Drops the users' open two-factor tickets (sessions waiting for their second step): when a password
+ * changes or an admin resets TOTP, a ticket earned before must not still finish a sign-in.
+ */
+export const dropMfaTicketsSql = (userIds: SQL): SQL => sql`DELETE FROM mfa_tickets WHERE user_id IN (${userIds})`;

@@ -188,12 +188,23 @@ describe("signing in with TOTP on", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
-  it("stays on after a password reset: the next sign-in still asks for the second factor", async () => {
-    const { w, user } = await enrolled();
+  it("stays on after a password reset: the next sign-in still asks for the second factor; a ticket from before is void", async () => {
+    const { w, user, secret, code } = await enrolled();
+    const before = await mfaTicket(user.email, w);
     expect((await w("POST", "/auth/forgot-password", { body: { email: user.email } })).status).toBe(202);
-    const code = await codeFromMail(user.email, 2);
-    expect((await w("POST", "/auth/reset-password", { body: { email: user.email, code, new_password: "a brand new password" } })).status).toBe(204);
-    await mfaTicket(user.email, w, "a brand new password");
+    const resetCode = await codeFromMail(user.email, 2);
+    expect((await w("POST", "/auth/reset-password", { body: { email: user.email, code: resetCode, new_password: "a brand new password" } })).status).toBe(204);
+    await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: before, code: await code(secret) } }), 401, "invalid_mfa_ticket");
+    const after = await mfaTicket(user.email, w, "a brand new password");
+    expect((await w("POST", "/auth/login/mfa", { body: { mfa_ticket: after, code: await code(secret) } })).status).toBe(200);
+  });
+
+  it("voids the tickets of the old password when the password changes", async () => {
+    const { w, user, secret, code } = await enrolled();
+    const before = await mfaTicket(user.email, w);
+    const changed = await w("POST", "/users/me/password", { token: user.token, body: { current_password: PASSWORD, new_password: "a brand new password" } });
+    expect(changed.status).toBe(204);
+    await expectProblem(await w("POST", "/auth/login/mfa", { body: { mfa_ticket: before, code: await code(secret) } }), 401, "invalid_mfa_ticket");
   });
 });
 
