@@ -21,6 +21,7 @@ import { docsRoutes } from "./routes/docs";
 import { problemPages } from "./routes/problem-pages";
 import { healthRoutes } from "./routes/health";
 import { oauthTokenRoutes, TOKEN_PATH } from "./routes/oauth-token";
+import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 import { JWKS_ROUTE, wellKnownRoutes } from "./routes/well-known";
@@ -75,6 +76,7 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   api.route("/", authRoutes);
   api.route("/", oauthTokenRoutes);
   api.route("/", userRoutes);
+  api.route("/", passkeyRoutes);
   api.route("/", sessionRoutes);
   // After userRoutes: /users/me must win over /users/{id}.
   api.route("/", adminUserRoutes);

@@ -71,6 +71,12 @@ export const variablesSchema = z.object({
   ADMIN_EMAILS: list.transform((emails) => emails.map((e) => e.toLowerCase())),
   CORS_ORIGINS: list,
   TOTP_ISSUER: z.string().min(1).max(100).refine((v) => !v.includes(":"), "cannot contain a colon").optional(),
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a lower-case host name, without scheme or port")
+    .optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(100).optional(),
+  WEBAUTHN_ORIGINS: list.pipe(z.array(z.string().regex(/^https?:\/\/[^/?#\s]+$/, "must be origins (scheme://host[:port]), comma-separated"))),
   MAIL_CATCHER_URL: z.string().url().optional(),
 });
 
@@ -109,6 +115,16 @@ const configSchema = variablesSchema.transform((e) => ({
   corsOrigins: e.CORS_ORIGINS,
   /** The name authenticator apps show above the account: TOTP_ISSUER, or APP_URL's host name. */
   totpIssuer: e.TOTP_ISSUER ?? new URL(e.APP_URL).hostname,
+  /**
+   * The WebAuthn relying party passkeys are bound to: its id (a host name: APP_URL's unless set; a passkey
+   * works on that host and its subdomains), the name browsers show, and the exact origins a ceremony may
+   * come from (APP_URL's origin unless set).
+   */
+  relyingParty: {
+    id: e.WEBAUTHN_RP_ID ?? new URL(e.APP_URL).hostname,
+    name: e.WEBAUTHN_RP_NAME ?? e.TOTP_ISSUER ?? new URL(e.APP_URL).hostname,
+    origins: e.WEBAUTHN_ORIGINS.length ? e.WEBAUTHN_ORIGINS : [new URL(e.APP_URL).origin],
+  },
   /** Local stacks only: the page where caught mail can be read; the browser app links to it. */
   mailCatcherUrl: e.MAIL_CATCHER_URL,
 }));

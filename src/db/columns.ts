@@ -4,7 +4,7 @@
  * nullability and indexes are written there), db/rows.ts decodes rows with them. Plain data, so the
  * worker carries neither the tables nor drizzle's column classes.
  */
-export type ColumnType = "uuid" | "text" | "integer" | "bigint" | "timestamptz" | "text[]";
+export type ColumnType = "uuid" | "text" | "integer" | "bigint" | "boolean" | "timestamptz" | "text[]";
 
 export type ColumnSpec<T extends ColumnType = ColumnType, N extends string = string> = readonly [name: N, type: T];
 
@@ -25,6 +25,7 @@ export const userColumns = {
   totpLastStep: ["totp_last_step", "bigint"],
   totpPendingSecret: ["totp_pending_secret", "text"],
   totpPendingAt: ["totp_pending_at", "timestamptz"],
+  passkeyCount: ["passkey_count", "integer"],
 } as const satisfies Record<string, ColumnSpec>;
 
 export const sessionColumns = {
@@ -87,4 +88,27 @@ export const mfaTicketColumns = {
   consumedAt: ["consumed_at", "timestamptz"],
   userAgent: ["user_agent", "text"],
   ip: ["ip", "text"],
+} as const satisfies Record<string, ColumnSpec>;
+
+export const passkeyColumns = {
+  id: ["id", "uuid"],
+  userId: ["user_id", "uuid"],
+  credentialId: ["credential_id", "text"],
+  publicKey: ["public_key", "text"],
+  algorithm: ["algorithm", "integer"],
+  signCount: ["sign_count", "bigint"],
+  transports: ["transports", "text[]"],
+  backupEligible: ["backup_eligible", "boolean"],
+  backedUp: ["backed_up", "boolean"],
+  name: ["name", "text"],
+  createdAt: ["created_at", "timestamptz"],
+  lastUsedAt: ["last_used_at", "timestamptz"],
+} as const satisfies Record<string, ColumnSpec>;
+
+export const webauthnChallengeColumns = {
+  challengeHash: ["challenge_hash", "text"],
+  purpose: ["purpose", "text"],
+  userId: ["user_id", "uuid"],
+  sessionId: ["session_id", "uuid"],
+  expiresAt: ["expires_at", "timestamptz"],
 } as const satisfies Record<string, ColumnSpec>;

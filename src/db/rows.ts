@@ -21,6 +21,7 @@ const fromDriver: Record<ColumnType, (value: unknown) => unknown> = {
   integer: (value) => (typeof value === "string" ? Number.parseInt(value) : value),
   // Steps of 30 s since the epoch: far inside a double's exact integers.
   bigint: (value) => (typeof value === "string" ? Number(value) : value),
+  boolean: (value) => (typeof value === "string" ? value === "t" : value),
   // Only hashes are kept in arrays (base64url: no quotes, commas or braces to unescape).
   "text[]": (value) => (typeof value === "string" ? (value === "{}" ? [] : value.slice(1, -1).split(",")) : value),
   timestamptz: (value) => (typeof value === "string" ? new Date(value) : value),

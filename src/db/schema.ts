@@ -3,6 +3,7 @@
 import { sql, type Writable } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -13,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
   type PgBigInt53BuilderInitial,
+  type PgBooleanBuilderInitial,
   type PgIntegerBuilderInitial,
   type PgTextBuilderInitial,
   type PgTimestampBuilderInitial,
@@ -24,9 +26,11 @@ import {
   loginFailureColumns,
   mfaTicketColumns,
   oneTimeCodeColumns,
+  passkeyColumns,
   recoveryCodeColumns,
   sessionColumns,
   userColumns,
+  webauthnChallengeColumns,
   type ColumnSpec,
 } from "./columns";
 
@@ -39,6 +43,7 @@ function column<N extends string, U extends string, T extends Readonly<[U, ...U[
 ): PgTextBuilderInitial<N, Writable<T>>;
 function column<N extends string>(spec: ColumnSpec<"integer", N>): PgIntegerBuilderInitial<N>;
 function column<N extends string>(spec: ColumnSpec<"bigint", N>): PgBigInt53BuilderInitial<N>;
+function column<N extends string>(spec: ColumnSpec<"boolean", N>): PgBooleanBuilderInitial<N>;
 function column<N extends string>(spec: ColumnSpec<"timestamptz", N>): PgTimestampBuilderInitial<N>;
 function column<N extends string>(spec: ColumnSpec<"text[]", N>): ReturnType<PgTextBuilderInitial<N, [string, ...string[]]>["array"]>;
 function column([name, type]: ColumnSpec, config?: { enum: Readonly<[string, ...string[]]> }): unknown {
@@ -51,6 +56,8 @@ function column([name, type]: ColumnSpec, config?: { enum: Readonly<[string, ...
       return integer(name);
     case "bigint":
       return bigint(name, { mode: "number" });
+    case "boolean":
+      return boolean(name);
     case "timestamptz":
       return timestamp(name, { withTimezone: true, mode: "date" });
     case "text[]":
@@ -65,6 +72,8 @@ const l = loginFailureColumns;
 const f = codeFailureColumns;
 const r = recoveryCodeColumns;
 const m = mfaTicketColumns;
+const p = passkeyColumns;
+const w = webauthnChallengeColumns;
 
 export const users = pgTable(
   "users",
@@ -91,6 +100,9 @@ export const users = pgTable(
     totpLastStep: column(u.totpLastStep),
     totpPendingSecret: column(u.totpPendingSecret),
     totpPendingAt: column(u.totpPendingAt),
+    // Kept by the statements that add and remove passkeys: the cap of 20 is checked on this row, whose lock
+    // makes two registrations racing count one after the other.
+    passkeyCount: column(u.passkeyCount).notNull().default(0),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -233,6 +245,48 @@ export const mfaTickets = pgTable(
     ip: column(m.ip),
   },
   (t) => [index("mfa_tickets_user_id_idx").on(t.userId), index("mfa_tickets_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * A WebAuthn credential (passkey): the public key as a JWK (JSON text, converted from the authenticator's
+ * COSE key once, at registration) with its COSE algorithm, and the signature counter last seen.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: column(p.id).primaryKey(),
+    userId: column(p.userId)
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // base64url, as the browser names it; unique across users (an authenticator makes a new one per account).
+    credentialId: column(p.credentialId).notNull(),
+    publicKey: column(p.publicKey).notNull(),
+    algorithm: column(p.algorithm).notNull(),
+    signCount: column(p.signCount).notNull(),
+    transports: column(p.transports).notNull(),
+    backupEligible: column(p.backupEligible).notNull(),
+    backedUp: column(p.backedUp).notNull(),
+    name: column(p.name).notNull(),
+    createdAt: column(p.createdAt).notNull(),
+    lastUsedAt: column(p.lastUsedAt),
+  },
+  (t) => [uniqueIndex("passkeys_credential_id_idx").on(t.credentialId), index("passkeys_user_id_idx").on(t.userId, t.createdAt)],
+);
+
+/**
+ * A WebAuthn ceremony's challenge, by its hash: registration's names the user and the session that asked,
+ * sign-in's names no one (the passkey says whose it is). Deleted when used, so it is used once.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    challengeHash: column(w.challengeHash).primaryKey(),
+    purpose: column(w.purpose, { enum: ["register", "sign_in"] }).notNull(),
+    userId: column(w.userId).references(() => users.id, { onDelete: "cascade" }),
+    sessionId: column(w.sessionId),
+    expiresAt: column(w.expiresAt).notNull(),
+  },
+  (t) => [index("webauthn_challenges_expires_at_idx").on(t.expiresAt), index("webauthn_challenges_user_id_idx").on(t.userId)],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -53,6 +53,9 @@ export const PROBLEMS = {
     oauth: "invalid_grant",
   },
   cross_site_request: { status: 403, detail: "The refresh cookie can only be used from this site's own pages." },
+  invalid_passkey: { status: 401, detail: "This passkey could not sign you in: it is not registered here, or its answer did not check out." },
+  invalid_passkey_challenge: { status: 400, detail: "This passkey request is unknown, expired or already used. Start again." },
+  passkey_rejected: { status: 400, detail: "The authenticator's answer did not check out; no passkey was added." },
 
   // One-time codes
   invalid_code: { status: 400, detail: "The code is not valid.", oauth: "invalid_grant" },
@@ -69,6 +72,9 @@ export const PROBLEMS = {
   totp_already_enabled: { status: 409, detail: "Two-factor authentication is already on." },
   totp_not_enabled: { status: 409, detail: "Two-factor authentication is off." },
   totp_enrolment_expired: { status: 409, detail: "No two-factor set-up is in progress, or it expired. Start again." },
+  passkey_not_found: { status: 404, detail: "No such passkey." },
+  passkey_already_registered: { status: 409, detail: "This passkey is already registered." },
+  too_many_passkeys: { status: 409, detail: "You have the most passkeys an account may have (20). Remove one first." },
   last_admin: { status: 409, detail: "This is the last admin; make someone else admin first." },
 
   // Limits

@@ -1,3 +1,4 @@
+import type { PasskeyRecord } from "../repositories/passkey-repository";
 import type { UserRecord } from "../repositories/user-record";
 import type { SessionView } from "../services/session-service";
 import type { IssuedTokens } from "../services/session-tokens";
@@ -34,4 +35,13 @@ export const toSessionOut = (s: SessionView) => ({
   created_at: s.createdAt.toISOString(),
   last_used_at: s.lastUsedAt.toISOString(),
   expires_at: s.expiresAt.toISOString(),
+});
+
+export const toPasskeyOut = (k: PasskeyRecord) => ({
+  id: k.id,
+  name: k.name,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  backed_up: k.backedUp,
+  transports: k.transports,
 });

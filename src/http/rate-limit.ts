@@ -21,6 +21,7 @@ const OPERATIONS = {
   verifyEmail: "AUTH_RATE_LIMITER",
   resetPassword: "AUTH_RATE_LIMITER",
   secondFactor: "AUTH_RATE_LIMITER",
+  passkey: "AUTH_RATE_LIMITER",
 } as const satisfies Record<string, keyof Env>;
 
 export type LimitedOperation = keyof typeof OPERATIONS;

@@ -17,6 +17,7 @@ export interface Pruned {
   loginFailures: number;
   codeFailures: number;
   mfaTickets: number;
+  webauthnChallenges: number;
 }
 
 const ago = (now: Date, seconds: number) => sql`${now}::timestamptz - make_interval(secs => ${seconds}::int)`;
@@ -46,10 +47,12 @@ export async function pruneRound(db: Database, now: Date, keep: RetentionPolicy,
     deleteSome("code_failures", sql`window_started_at <= ${ago(now, keep.codeBudgetWindow)}`, limit),
     // A ticket past its five minutes opens nothing; a consumed one expires soon after (it is short-lived).
     deleteSome("mfa_tickets", sql`expires_at <= ${at}`, limit),
+    // A passkey ceremony's challenge is deleted when used; one never answered is dropped when it expires.
+    deleteSome("webauthn_challenges", sql`expires_at <= ${at}`, limit),
   ]);
   const counts = results.map((r) => r.rowCount ?? 0);
-  const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures, mfaTickets] = counts as [
-    number, number, number, number, number, number, number, number,
+  const [revoked, expired, consumed, lapsed, pendingAccounts, loginFailures, codeFailures, mfaTickets, webauthnChallenges] = counts as [
+    number, number, number, number, number, number, number, number, number,
   ];
   return {
     sessions: revoked + expired,
@@ -58,6 +61,7 @@ export async function pruneRound(db: Database, now: Date, keep: RetentionPolicy,
     loginFailures,
     codeFailures,
     mfaTickets,
+    webauthnChallenges,
     full: counts.some((n) => n >= limit),
   };
 }

@@ -6,7 +6,7 @@ import { clientInfo } from "../http/client-info";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
-import { Accepted, json, jsonBody, MeOut, UserOut } from "../schemas/responses";
+import { Accepted, json, jsonBody, MeOut, PasswordConfirmation, REAUTHENTICATION_PROBLEMS, UserOut } from "../schemas/responses";
 import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../services/totp-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
@@ -14,13 +14,9 @@ import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../service
 const ProfileUpdate = z
   .strictObject({ full_name: FullName.optional(), username: Username.optional() })
   .openapi("ProfileUpdate");
-const PasswordConfirmation = z.strictObject({ password: PresentedPassword }).openapi("PasswordConfirmation");
 const PasswordChange = z.strictObject({ current_password: PresentedPassword, new_password: Password }).openapi("PasswordChange");
 const EmailChange = z.strictObject({ new_email: Email, password: PresentedPassword }).openapi("EmailChange");
 const EmailChangeConfirmation = z.strictObject({ code: Code }).openapi("EmailChangeConfirmation");
-
-// The password check counts like a sign-in: the same lock, the same rate limit.
-const REAUTHENTICATION_PROBLEMS = ["invalid_password", "account_locked"] as const;
 
 const getMeRoute = apiRoute({
   method: "get",

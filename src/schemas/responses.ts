@@ -2,6 +2,7 @@ import * as z from "./zod";
 import { PROBLEM_CODES, problemSpec, type ProblemCode, type ProblemHeader, type ProblemSpec } from "../domain/problems";
 import { OAUTH_ERROR_CODES, toOAuthError } from "../http/oauth-error";
 import { ROLES } from "../domain/roles";
+import { PresentedPassword } from "./fields";
 
 export const UserOut = z
   .object({
@@ -127,3 +128,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 /** What every JSON-body endpoint can answer to bad input. */
 export const INPUT_PROBLEMS = ["malformed_body", "unsupported_media_type", "validation_error"] as const satisfies ProblemCode[];
 
+
+/** The body of a sensitive change that asks for the password again. */
+export const PasswordConfirmation = z.strictObject({ password: PresentedPassword }).openapi("PasswordConfirmation");
+
+/** What re-authenticating with the password can answer: it counts like a sign-in (the same lock, the same rate limit). */
+export const REAUTHENTICATION_PROBLEMS = ["invalid_password", "account_locked"] as const satisfies ProblemCode[];

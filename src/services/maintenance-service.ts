@@ -28,7 +28,7 @@ export async function pruneExpiredRecords(
     loginFailureMemory: PASSWORD_FAILURE_LIMITS.memorySeconds,
     codeBudgetWindow: CODE_GUESS_LIMIT.windowSeconds,
   };
-  const total: Pruned = { sessions: 0, codes: 0, pendingAccounts: 0, loginFailures: 0, codeFailures: 0, mfaTickets: 0 };
+  const total: Pruned = { sessions: 0, codes: 0, pendingAccounts: 0, loginFailures: 0, codeFailures: 0, mfaTickets: 0, webauthnChallenges: 0 };
   let rounds = 0;
   let caughtUp = false;
   while (rounds < budget.rounds && !caughtUp) {

@@ -8,13 +8,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { systemClock } from "../../src/clock";
 import type { Verdict } from "../setup/answer-recorder";
+import { SoftwareAuthenticator } from "./software-authenticator";
 import {
+  addPasskey,
   authenticatorCode,
   call,
   codeFromMail,
   enableTotp,
   mfaTicket,
   createVerifiedUser,
+  passkeyRegistrationOptions,
+  passkeySignInOptions,
+  PASSKEY_ORIGIN,
   dbBatch,
   dbQuery,
   flushAnswers,
@@ -123,6 +128,12 @@ async function secondStep() {
   return { ...someone, secret, recoveryCodes, ticket: await mfaTicket(someone.email), code: await authenticatorCode(secret, Date.now() + 30_000) };
 }
 
+/** A signed-in user with a passkey. */
+async function passkeyUser() {
+  const someone = await freshUser();
+  return { ...someone, ...(await addPasskey(someone.token)) };
+}
+
 /** A request each operation answers with success: the same request also provokes 503 (database down) and 500 (broken config). */
 const OK: Record<string, () => Promise<Req>> = {
   health: async () => ({ method: "GET", path: "/api/v1/health" }),
@@ -199,6 +210,26 @@ const OK: Record<string, () => Promise<Req>> = {
     const other = await signIn(user.email);
     const sessions = (await (await call("GET", "/sessions", { token: other.token })).json()) as { id: string; current: boolean }[];
     return { method: "DELETE", path: `/api/v1/sessions/${sessions.find((s) => s.current)!.id}`, opts: { token: other.token } };
+  },
+  startPasskeyRegistration: async () => ({ method: "POST", path: "/api/v1/users/me/passkeys/options", opts: { token: (await freshUser()).token, body: { password: PASSWORD } } }),
+  addPasskey: async () => {
+    const someone = await freshUser();
+    const credential = await new SoftwareAuthenticator(PASSKEY_ORIGIN).register(await passkeyRegistrationOptions(someone.token));
+    return { method: "POST", path: "/api/v1/users/me/passkeys", opts: { token: someone.token, body: { credential } } };
+  },
+  listPasskeys: async () => ({ method: "GET", path: "/api/v1/users/me/passkeys", opts: { token: user.token } }),
+  renamePasskey: async () => {
+    const { token, passkey } = await passkeyUser();
+    return { method: "PATCH", path: `/api/v1/users/me/passkeys/${passkey.id}`, opts: { token, body: { name: "Renamed" } } };
+  },
+  deletePasskey: async () => {
+    const { token, passkey } = await passkeyUser();
+    return { method: "DELETE", path: `/api/v1/users/me/passkeys/${passkey.id}`, opts: { token } };
+  },
+  startPasskeySignIn: async () => ({ method: "POST", path: "/api/v1/auth/passkey/options" }),
+  signInWithPasskey: async () => {
+    const { authenticator } = await passkeyUser();
+    return { method: "POST", path: "/api/v1/auth/passkey", opts: { body: { credential: await authenticator.assert(await passkeySignInOptions()) } } };
   },
   listUsers: async () => ({ method: "GET", path: "/api/v1/users?limit=2", opts: { token: admin.token } }),
   getUser: async () => ({ method: "GET", path: `/api/v1/users/${user.id}`, opts: { token: user.token } }),
@@ -280,6 +311,30 @@ const SPECIFIC: Record<string, Record<number, () => Promise<Response>>> = {
       await enableTotp(someone.token);
       return call("POST", "/users/me/totp", { token: someone.token, body: { password: PASSWORD } });
     },
+  },
+  startPasskeyRegistration: {
+    403: async () => call("POST", "/users/me/passkeys/options", { token: (await freshUser()).token, body: { password: "not the password" } }),
+    409: async () => {
+      const someone = await freshUser();
+      await dbQuery("update users set passkey_count = 20 where id = $1", [someone.id]);
+      return call("POST", "/users/me/passkeys/options", { token: someone.token, body: { password: PASSWORD } });
+    },
+  },
+  addPasskey: {
+    409: async () => {
+      const { token, authenticator } = await passkeyUser();
+      return call("POST", "/users/me/passkeys", { token, body: { credential: await authenticator.register(await passkeyRegistrationOptions(token)) } });
+    },
+  },
+  renamePasskey: {
+    404: async () => call("PATCH", `/users/me/passkeys/${crypto.randomUUID()}`, { token: user.token, body: { name: "Nobody's" } }),
+  },
+  deletePasskey: {
+    404: async () => call("DELETE", `/users/me/passkeys/${crypto.randomUUID()}`, { token: user.token }),
+  },
+  signInWithPasskey: {
+    // An authenticator whose passkey was never added.
+    401: async () => call("POST", "/auth/passkey", { body: { credential: await new SoftwareAuthenticator(PASSKEY_ORIGIN).assert(await passkeySignInOptions()) } }),
   },
   confirmTotp: {
     409: async () => call("POST", "/users/me/totp/confirm", { token: (await freshUser()).token, body: { code: "123456" } }),

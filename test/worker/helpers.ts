@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { createApp } from "../../src/app";
 import type { Clock } from "../../src/clock";
 import type { RecordedAnswer } from "../setup/answer-recorder";
+import { SoftwareAuthenticator, type CreationOptionsJSON, type RequestOptionsJSON } from "./software-authenticator";
 
 export const ORIGIN = "https://accounts.test";
 export const PASSWORD = "correct horse battery staple";
@@ -258,4 +259,29 @@ export async function mfaTicket(email: string, via: Caller = call, password = PA
   expect(res.status, JSON.stringify(body)).toBe(403);
   expect(body.code).toBe("mfa_required");
   return body.mfa_ticket;
+}
+
+/** The origin the test config allows for passkey ceremonies (WEBAUTHN_ORIGINS). */
+export const PASSKEY_ORIGIN = "https://accounts.test";
+
+/** Registration options for a signed-in user (the password again). */
+export async function passkeyRegistrationOptions(token: string, via: Caller = call): Promise<CreationOptionsJSON> {
+  const res = await via("POST", "/users/me/passkeys/options", { token, body: { password: PASSWORD } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as CreationOptionsJSON;
+}
+
+/** Adds a passkey on `authenticator` for a signed-in user: the stored passkey. */
+export async function addPasskey(token: string, authenticator = new SoftwareAuthenticator(PASSKEY_ORIGIN), via: Caller = call) {
+  const credential = await authenticator.register(await passkeyRegistrationOptions(token, via));
+  const res = await via("POST", "/users/me/passkeys", { token, body: { credential, name: "Test key" } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { authenticator, passkey: (await res.json()) as { id: string; name: string } };
+}
+
+/** Sign-in options (a fresh challenge). */
+export async function passkeySignInOptions(via: Caller = call): Promise<RequestOptionsJSON> {
+  const res = await via("POST", "/auth/passkey/options");
+  expect(res.status).toBe(200);
+  return (await res.json()) as RequestOptionsJSON;
 }

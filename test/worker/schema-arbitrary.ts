@@ -16,6 +16,9 @@ export interface Schema {
   maximum?: number;
   enum?: unknown[];
   const?: unknown;
+  items?: Schema;
+  minItems?: number;
+  maxItems?: number;
 }
 
 const codePoints = (s: string) => [...s].length;
@@ -57,6 +60,8 @@ export function arbitraryOf(schema: Schema, components: Record<string, Schema>):
           return fc.integer({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6 });
         case "boolean":
           return fc.boolean();
+        case "array":
+          return fc.array(arbitraryOf(schema.items ?? {}, components), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
         case "object": {
           const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, arbitraryOf(value, components)]));
           return fc.record(properties, { requiredKeys: schema.required ?? [] });
