@@ -31,7 +31,6 @@ import { callerSession } from "./caller";
 import { reauthenticate } from "./reauthenticate";
 import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
 
-
 export const MAX_PASSKEYS_PER_USER = 20;
 /** A ceremony's challenge is good this long, and once. */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
