@@ -33,7 +33,7 @@ const pad = (text: string, width: number, right = false) => (right ? text.padSta
 
 export function printTable(rows: ScenarioReport[]): void {
   const header = ["scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "server CPU/req", "db trips/req (budget)", "vs hello"];
-  const widths = [24, 6, 9, 8, 8, 7, 15, 22, 9];
+  const widths = [31, 6, 9, 8, 8, 7, 15, 22, 9];
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, i > 0)).join("  ");
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));

@@ -15,6 +15,7 @@ import type { WorkerVars } from "../stack/local-env";
 import { benchWorkerVars } from "./worker-vars";
 import { buildWorker } from "./build";
 import { printColdStart, probeColdStart, type ColdStartReport } from "./cold-start";
+import { probePasskeys } from "./passkeys";
 import { probeTwoFactor } from "./two-factor";
 import { cpuSeconds, waitIdle } from "./proc-stat";
 import { openBenchDatabase } from "./database";
@@ -90,7 +91,7 @@ async function startStack() {
   await createUser(worker.url, email, PASSWORD);
   const [me] = await openSessions(worker.url, email, PASSWORD, 1);
   const bearer = { authorization: `Bearer ${me!.access_token}` };
-  return { app, hashBuild, coldStart, db, worker, runId, email, bearer };
+  return { app, hashBuild, coldStart, db, worker, runId, email, bearer, appUrl: vars.APP_URL };
 }
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -139,9 +140,12 @@ async function main(): Promise<number> {
   for (const scenario of chosen) if (scenario.kind !== "refresh") await runLoad(scenario, 2);
   const probes = await probeRoundTrips(chosen, stack);
   const measured = await measureInSlices(chosen, serverPid);
-  // Sequential, after the load: each account's time steps are spent once.
-  const twoFactor = wanted.length && !wanted.some((w) => /mfa|totp/i.test(w)) ? [] : await probeTwoFactor(worker.url, runId, PASSWORD, () => quietCount(db.endpoint));
-  const rows = [...summarize(chosen, measured, probes), ...twoFactor];
+  // Sequential, after the load (dev/bench/sequential.ts): a time step's code and a challenge are spent once.
+  const sequentialWanted = (pattern: RegExp) => !wanted.length || wanted.some((w) => pattern.test(w));
+  const settled = () => quietCount(db.endpoint);
+  const twoFactor = sequentialWanted(/mfa|totp/i) ? await probeTwoFactor(worker.url, runId, PASSWORD, settled) : [];
+  const passkeys = sequentialWanted(/passkey/i) ? await probePasskeys(worker.url, stack.appUrl, runId, PASSWORD, settled) : [];
+  const rows = [...summarize(chosen, measured, probes), ...twoFactor, ...passkeys];
 
   console.log();
   printTable(rows);

@@ -1,56 +1,24 @@
-// Two-factor sign-in's two requests, one at a time over fresh accounts with TOTP on: each time step is
-// accepted once per account, so a load generator hammering one account would mostly measure refusals.
-// Rows for the bench's table (connections 1; req/s is the sequential rate), with their round-trip budgets:
-// the password step 2 (as login without TOTP), the second step 1 (design §3: one statement).
+// Two-factor sign-in's two requests, one at a time over fresh accounts with TOTP on (dev/bench/sequential.ts),
+// with their round-trip budgets: the password step 2 (as login without TOTP), the second step 1 (design
+// §3: one statement).
 import { fromBase32 } from "../../src/security/base32";
 import { totpCode, totpStep } from "../../src/security/totp";
 import type { ScenarioReport } from "./report";
 import { createUser } from "./seed";
+import { rowOf, timedCall as call } from "./sequential";
 
-const PASSWORD_STEP = "POST /auth/login (TOTP)";
+const PASSWORD_STEP = "POST /auth/login (TOTP on)";
 const SECOND_STEP = "POST /auth/login/mfa";
-
-async function call(url: string, path: string, body: unknown, expected: number, bearer?: string): Promise<{ ms: number; body: Record<string, string> }> {
-  const started = performance.now();
-  const res = await fetch(url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  const ms = performance.now() - started;
-  if (res.status !== expected) throw new Error(`two-factor bench: ${path} answered ${res.status}: ${text}`);
-  return { ms, body: JSON.parse(text) as Record<string, string> };
-}
 
 /** An account with TOTP on; `code(offset)` is its authenticator's code `offset` steps from now. */
 async function enrolledAccount(url: string, email: string, password: string) {
   await createUser(url, email, password);
-  const { access_token: token } = (await call(url, "/api/v1/auth/login", { email, password }, 200)).body;
-  const { secret } = (await call(url, "/api/v1/users/me/totp", { password }, 200, token)).body;
-  const key = fromBase32(secret!)!;
+  const token = (await call(url, "/api/v1/auth/login", { email, password }, 200)).body.access_token as string;
+  const secret = (await call(url, "/api/v1/users/me/totp", { password }, 200, token)).body.secret as string;
+  const key = fromBase32(secret)!;
   const code = (offset: number) => totpCode(key, totpStep(new Date()) + offset);
   await call(url, "/api/v1/users/me/totp/confirm", { code: code(0) }, 200, token);
   return code;
-}
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
-
-function row(name: string, latencies: number[], trips: number, budget: number): ScenarioReport {
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return {
-    name,
-    connections: 1,
-    requestsPerSecond: (latencies.length * 1000) / total,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    errors: 0,
-    completed: latencies.length,
-    workerCpuPerRequestUs: null,
-    roundTripsPerRequest: trips / latencies.length,
-    budget,
-    ratioToHello: null,
-  };
 }
 
 /**
@@ -67,7 +35,7 @@ export async function probeTwoFactor(url: string, runId: string, password: strin
   for (let i = 0; i < accounts; i++) {
     const { ms, body } = await call(url, "/api/v1/auth/login", { email: `bench-2fa-${runId}-${i}@example.test`, password }, 403);
     if (body.code !== "mfa_required" || !body.mfa_ticket) throw new Error(`two-factor bench: the password step answered ${JSON.stringify(body)}`);
-    tickets.push(body.mfa_ticket);
+    tickets.push(body.mfa_ticket as string);
     passwordMs.push(ms);
   }
   const passwordTrips = (await settledCount()) - before;
@@ -80,5 +48,5 @@ export async function probeTwoFactor(url: string, runId: string, password: strin
     secondMs.push(ms);
   }
   const secondTrips = (await settledCount()) - before;
-  return [row(PASSWORD_STEP, passwordMs, passwordTrips, 2), row(SECOND_STEP, secondMs, secondTrips, 1)];
+  return [rowOf(PASSWORD_STEP, passwordMs, passwordTrips, 2), rowOf(SECOND_STEP, secondMs, secondTrips, 1)];
 }
