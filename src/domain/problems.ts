@@ -42,6 +42,7 @@ export const PROBLEMS = {
     header: "Retry-After",
   },
   invalid_password: { status: 403, detail: "The password is not correct." },
+  invalid_passkey_proof: { status: 403, detail: "This passkey did not confirm it is you: use one of this account's passkeys, or the password." },
   mfa_required: {
     status: 403,
     oauth: "mfa_required",

@@ -19,17 +19,18 @@ export interface NewChallenge {
   expiresAt: Date;
 }
 
-const registrationStart = computedColumns({ started: "boolean", existing: "text", count: "integer" });
+const registrationStart = computedColumns({ started: "boolean", existing: "text", count: "integer", email: "text", full_name: "text?" });
 
 /**
  * Registration's options, one statement: the challenge, stored for the caller's user and session while
  * the session is live, and the passkeys the user already has (the browser is told not to make a second
- * one on the same authenticator) with their count as the cap counts them. Null when the session ended.
+ * one on the same authenticator) with their count as the cap counts them, and the user's names for the
+ * browser to show. Null when the session ended.
  */
 export async function startRegistration(
   db: Database,
   p: { userId: string; sessionId: string; now: Date; challenge: NewChallenge },
-): Promise<{ existing: { credentialId: string; transports: string[] }[]; count: number } | null> {
+): Promise<{ existing: { credentialId: string; transports: string[] }[]; count: number; email: string; fullName: string | null } | null> {
   const result = await db.execute(sql`
     WITH challenge AS (
       INSERT INTO webauthn_challenges (challenge_hash, purpose, user_id, session_id, expires_at)
@@ -40,9 +41,13 @@ export async function startRegistration(
     SELECT EXISTS (SELECT 1 FROM challenge) AS started,
            (SELECT coalesce(json_agg(json_build_object('credentialId', credential_id, 'transports', transports)), '[]')::text
             FROM passkeys WHERE user_id = ${p.userId}::uuid) AS existing,
-           (SELECT passkey_count FROM users WHERE id = ${p.userId}::uuid) AS count`);
-  const o = registrationStart.decode(result.rows[0]!);
-  return o.started ? { existing: JSON.parse(o.existing) as { credentialId: string; transports: string[] }[], count: o.count } : null;
+           u.passkey_count AS count, u.email, u.full_name
+    FROM users u WHERE u.id = ${p.userId}::uuid`);
+  const row = result.rows[0];
+  if (!row) return null;
+  const o = registrationStart.decode(row);
+  if (!o.started) return null;
+  return { existing: JSON.parse(o.existing) as { credentialId: string; transports: string[] }[], count: o.count, email: o.email, fullName: o.full_name };
 }
 
 export interface NewPasskey {
@@ -215,4 +220,19 @@ export async function completePasskeySignIn(
     SELECT w.* FROM (SELECT 1) AS one LEFT JOIN winner w ON true WHERE EXISTS (SELECT 1 FROM session)`);
   const row = result.rows[0];
   return row ? userRecord.decode(row) : null;
+}
+
+/**
+ * A passkey used to confirm the caller (not to sign in): its counter moves by compare-and-swap, as at
+ * sign-in, and its last use is recorded. False when another use moved the counter first, or it is gone.
+ */
+export async function recordPasskeyUse(
+  db: Database,
+  p: { passkeyId: string; userId: string; readSignCount: number; signCount: number; backedUp: boolean; now: Date },
+): Promise<boolean> {
+  const result = await db.execute(sql`
+    UPDATE passkeys SET sign_count = ${p.signCount}::bigint, backed_up = ${p.backedUp}::boolean, last_used_at = ${p.now}::timestamptz
+    WHERE id = ${p.passkeyId}::uuid AND user_id = ${p.userId}::uuid AND sign_count = ${p.readSignCount}::bigint
+    RETURNING id`);
+  return result.rows.length > 0;
 }

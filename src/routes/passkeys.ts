@@ -6,8 +6,8 @@ import { clientInfo } from "../http/client-info";
 import { toPasskeyOut, toTokenResponse } from "../http/presenters";
 import { setRefreshCookie } from "../http/refresh-cookie";
 import { validationHook } from "../http/validation";
-import { Uuid } from "../schemas/fields";
-import { json, jsonBody, PasswordConfirmation, REAUTHENTICATION_PROBLEMS, TokenResponse } from "../schemas/responses";
+import { PresentedPassword, Uuid, VisibleText } from "../schemas/fields";
+import { json, jsonBody, REAUTHENTICATION_PROBLEMS, TokenResponse } from "../schemas/responses";
 import {
   deleteOwnPasskey,
   finishPasskeyRegistration,
@@ -17,6 +17,7 @@ import {
   renameOwnPasskey,
   startPasskeyRegistration,
   startPasskeySignIn,
+  type Reauthentication,
 } from "../services/passkey-service";
 
 const Base64Url = z.string().min(1).max(8192).regex(/^[A-Za-z0-9_-]+$/, "must be base64url (no padding)");
@@ -41,8 +42,7 @@ const RegistrationCredential = z
   })
   .openapi("RegistrationCredential", { description: `What navigator.credentials.create() answered, ${JSON_FORM}` });
 
-const AuthenticationCredential = z
-  .object({
+const AuthenticationCredentialFields = z.object({
     id: CredentialId,
     rawId: CredentialId,
     type: z.literal("public-key"),
@@ -54,10 +54,33 @@ const AuthenticationCredential = z
     }),
     clientExtensionResults: ExtensionResults,
     authenticatorAttachment: Attachment,
-  })
-  .openapi("AuthenticationCredential", { description: `What navigator.credentials.get() answered, ${JSON_FORM}` });
+  });
+const AuthenticationCredential = AuthenticationCredentialFields.openapi("AuthenticationCredential", {
+  description: `What navigator.credentials.get() answered, ${JSON_FORM}`,
+});
 
-const PasskeyName = z.string().trim().min(1).max(64).openapi({ description: "What the user calls it (\"Work laptop\"); 1–64 characters." });
+const PasskeyName = VisibleText(64).openapi({
+  example: "Work laptop",
+  description: "What the user calls it: 1 to 64 characters, not all spaces, no control characters; surrounding spaces are dropped.",
+});
+
+// Exactly one of the two (additionalProperties is false, so min/maxProperties 1 says so in the document).
+const PasskeyReauthentication = z
+  .strictObject({
+    password: PresentedPassword.optional().openapi({ description: "The account's password." }),
+    // The fields, not the named component: an optional use of a component would be generated as the
+    // component itself, with its required fields dropped.
+    credential: AuthenticationCredentialFields.optional(),
+  })
+  .refine((body) => (body.password === undefined) !== (body.credential === undefined), {
+    message: "Send the password or a passkey's answer (credential): one of them.",
+    path: ["password"],
+  })
+  .openapi("PasskeyReauthentication", {
+    minProperties: 1,
+    maxProperties: 1,
+    description: "The account's `password`, or a `credential`: one of the account's passkeys answering a challenge from POST /auth/passkey/options.",
+  });
 
 const PasskeyRegistrationIn = z.strictObject({ credential: RegistrationCredential, name: PasskeyName.optional() }).openapi("PasskeyRegistrationIn");
 const PasskeyRename = z.strictObject({ name: PasskeyName }).openapi("PasskeyRename");
@@ -112,11 +135,11 @@ const registrationOptionsRoute = apiRoute({
   method: "post",
   path: "/users/me/passkeys/options",
   operationId: "startPasskeyRegistration",
-  summary: "Start adding a passkey: the password again, then options for navigator.credentials.create()",
+  summary: "Start adding a passkey: the password again (or an existing passkey), then options for navigator.credentials.create()",
   description: `The challenge is good once, for 5 minutes, for this session. At most ${MAX_PASSKEYS_PER_USER} passkeys per account.`,
   rateLimit: "password",
-  request: { body: jsonBody(PasswordConfirmation) },
-  problems: [...REAUTHENTICATION_PROBLEMS, "too_many_passkeys"],
+  request: { body: jsonBody(PasskeyReauthentication) },
+  problems: [...REAUTHENTICATION_PROBLEMS, "invalid_passkey_proof", "invalid_passkey_challenge", "too_many_passkeys"],
   responses: { 200: json(CreationOptions, "Options for the browser.") },
 });
 
@@ -190,10 +213,13 @@ const signInRoute = apiRoute({
   responses: { 200: json(TokenResponse, "Signed in; a session was opened.") },
 });
 
+const reauthenticationOf = (body: z.infer<typeof PasskeyReauthentication>): Reauthentication =>
+  body.password !== undefined ? { password: body.password } : { credential: body.credential! };
+
 export const passkeyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 passkeyRoutes.openapi(registrationOptionsRoute, async (c) =>
-  c.json(await startPasskeyRegistration(c.get("deps"), c.get("caller"), c.req.valid("json").password, clientInfo(c)), 200),
+  c.json(await startPasskeyRegistration(c.get("deps"), c.get("caller"), reauthenticationOf(c.req.valid("json")), clientInfo(c)), 200),
 );
 
 passkeyRoutes.openapi(registerRoute, async (c) => {

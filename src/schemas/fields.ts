@@ -67,20 +67,21 @@ const NOT_BLANK_PATTERN = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007
 /** Free text from a query string: a NUL or other control character is bad input, not something to search for. */
 export const QueryText = (max: number) => text(0, max).refine(...noControlCharacters).openapi({ pattern: NO_CONTROL_PATTERN });
 
-/** Trimmed; must keep a visible character; no control characters. */
-export const FullName = z
-  .string()
-  .trim()
-  .max(200, "Must be at most 100 characters.")
-  .refine((s) => codePoints(s) >= 1, "Must not be empty; send null to clear it.")
-  .refine((s) => codePoints(s) <= 100, "Must be at most 100 characters.")
-  .refine(...noControlCharacters)
+/** Trimmed; 1 to `max` characters, with a visible one; no control characters (Postgres text takes no NUL). */
+export const VisibleText = (max: number, empty = "Must not be empty.") =>
+  z
+    .string()
+    .trim()
+    .max(max * 2, `Must be at most ${max} characters.`)
+    .refine((s) => codePoints(s) >= 1, empty)
+    .refine((s) => codePoints(s) <= max, `Must be at most ${max} characters.`)
+    .refine(...noControlCharacters)
+    .openapi({ minLength: 1, maxLength: max, pattern: NOT_BLANK_PATTERN });
+
+export const FullName = VisibleText(100, "Must not be empty; send null to clear it.")
   .nullable()
   .openapi({
     example: "Ada Lovelace",
-    minLength: 1,
-    maxLength: 100,
-    pattern: NOT_BLANK_PATTERN,
     description: "1 to 100 characters, not all spaces, no control characters; surrounding spaces are dropped.",
   });
 

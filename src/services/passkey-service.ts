@@ -6,12 +6,14 @@ import {
   deletePasskey,
   finishRegistration,
   listPasskeys,
+  recordPasskeyUse,
   renamePasskey,
   startRegistration,
   storeSignInChallenge,
   takeSignInChallenge,
   type NewChallenge,
   type PasskeyRecord,
+  type SignInKey,
 } from "../repositories/passkey-repository";
 import type { AccessClaims } from "../security/access-token";
 import { randomBytes } from "../security/random";
@@ -46,20 +48,32 @@ function newChallenge(deps: Deps): { bytes: Uint8Array; stored: NewChallenge } {
   return { bytes, stored: { hash: challengeKey(bytes), expiresAt: new Date(deps.clock.now().getTime() + CHALLENGE_TTL_SECONDS * 1000) } };
 }
 
-/** Runs a WebAuthn check; a refusal becomes `code`, logged with its reason (the client is told less). */
-async function checked<T>(deps: Deps, code: "passkey_rejected" | "invalid_passkey", check: () => T | Promise<T>): Promise<T> {
+/** Runs a WebAuthn check; a refusal becomes `refusal()`, logged with its reason (the client is told less). */
+async function checked<T>(deps: Deps, check: () => T | Promise<T>, refusal: () => AppError): Promise<T> {
   try {
     return await check();
   } catch (err) {
     if (!(err instanceof WebAuthnRejected)) throw err;
     deps.log("warn", "passkey refused", { reason: err.message });
-    throw new AppError(code);
+    throw refusal();
   }
 }
 
-/** Registration, first step (the password again, like every sensitive change): the browser's creation options. */
-export async function startPasskeyRegistration(deps: Deps, caller: AccessClaims, password: string, client: ClientInfo) {
-  const user = await reauthenticate(deps, caller, password, client);
+const rejectedRegistration = () => new AppError("passkey_rejected");
+const invalidPasskey = () => new AppError("invalid_passkey");
+
+/** How the caller confirms it is them before adding a passkey: the password, or one of their passkeys. */
+export type Reauthentication = { password: string } | { credential: AuthenticationResponse };
+
+/**
+ * Registration, first step: the caller confirmed again (like every sensitive change), then the browser's
+ * creation options. With the password: its read and check, then one statement. With a passkey (an answer
+ * to a sign-in challenge, from POST /auth/passkey/options): the challenge and the passkey's read, the
+ * signature and counter checked as at sign-in, its use recorded, then the same statement.
+ */
+export async function startPasskeyRegistration(deps: Deps, caller: AccessClaims, proof: Reauthentication, client: ClientInfo) {
+  if ("password" in proof) await reauthenticate(deps, caller, proof.password, client);
+  else await confirmWithPasskey(deps, caller, proof.credential);
   const challenge = newChallenge(deps);
   const started = await startRegistration(deps.db, { ...callerSession(deps, caller), challenge: challenge.stored });
   if (!started) throw sessionEnded();
@@ -67,14 +81,39 @@ export async function startPasskeyRegistration(deps: Deps, caller: AccessClaims,
   return creationOptions({
     rp: deps.config.relyingParty,
     challenge: challenge.bytes,
-    user: { id: user.id, email: user.email, displayName: user.fullName ?? user.email },
+    user: { id: caller.sub, email: started.email, displayName: started.fullName ?? started.email },
     exclude: started.existing,
   });
 }
 
+async function confirmWithPasskey(deps: Deps, caller: AccessClaims, response: AuthenticationResponse): Promise<void> {
+  const refused = () => new AppError("invalid_passkey_proof");
+  const now = deps.clock.now();
+  const assertion = await checked(deps, () => readAssertion(response, deps.config.relyingParty), refused);
+  const { challengeLive, passkey } = await takeSignInChallenge(deps.db, { challengeHash: assertion.challengeKey, credentialId: assertion.credentialId, now });
+  if (!challengeLive) throw new AppError("invalid_passkey_challenge");
+  if (!passkey || passkey.userId !== caller.sub) throw refused();
+  const reported = await checked(deps, () => assertion.verify(passkey), refused);
+  refuseClone(deps, passkey, reported.signCount, refused);
+  const used = await recordPasskeyUse(deps.db, { passkeyId: passkey.id, userId: caller.sub, readSignCount: passkey.signCount, ...reported, now });
+  if (!used) throw refused();
+}
+
+/** §7.2 step 22: a counter gone backwards is a cloned authenticator, refused and logged for the operator. */
+function refuseClone(deps: Deps, passkey: SignInKey, reported: number, refusal: () => AppError): void {
+  if (!counterRegressed(passkey.signCount, reported)) return;
+  deps.log("error", "passkey counter went backwards: a cloned authenticator?", {
+    user_id: passkey.userId,
+    passkey_id: passkey.id,
+    stored: passkey.signCount,
+    reported,
+  });
+  throw refusal();
+}
+
 /** Registration, second step: the authenticator's answer checked, the passkey stored under the caller. */
 export async function finishPasskeyRegistration(deps: Deps, caller: AccessClaims, input: { response: RegistrationResponse; name?: string }): Promise<PasskeyRecord> {
-  const read = await checked(deps, "passkey_rejected", () => readRegistration(input.response, deps.config.relyingParty));
+  const read = await checked(deps, () => readRegistration(input.response, deps.config.relyingParty), rejectedRegistration);
   const session = callerSession(deps, caller);
   let outcome;
   try {
@@ -135,28 +174,19 @@ export async function startPasskeySignIn(deps: Deps) {
 
 /**
  * Sign-in, second step, two round trips: the challenge consumed and the passkey read, then (after the
- * signature verifies in the worker) the counter moved and the session opened. A counter that went
- * backwards means a cloned authenticator: refused, and logged as an error for the operator.
+ * signature verifies in the worker) the counter moved and the session opened.
  */
 export async function finishPasskeySignIn(deps: Deps, response: AuthenticationResponse, client: ClientInfo): Promise<IssuedTokens> {
-  const assertion = await checked(deps, "invalid_passkey", () => readAssertion(response, deps.config.relyingParty));
+  const assertion = await checked(deps, () => readAssertion(response, deps.config.relyingParty), invalidPasskey);
   const now = deps.clock.now();
   const { challengeLive, passkey } = await takeSignInChallenge(deps.db, { challengeHash: assertion.challengeKey, credentialId: assertion.credentialId, now });
   if (!challengeLive) throw new AppError("invalid_passkey_challenge");
   if (!passkey || (assertion.userHandle !== null && assertion.userHandle !== passkey.userId)) {
     deps.log("warn", "passkey refused", { reason: passkey ? "the user handle is not the passkey's user" : "unknown credential" });
-    throw new AppError("invalid_passkey");
+    throw invalidPasskey();
   }
-  const reported = await checked(deps, "invalid_passkey", () => assertion.verify(passkey));
-  if (counterRegressed(passkey.signCount, reported.signCount)) {
-    deps.log("error", "passkey counter went backwards: a cloned authenticator?", {
-      user_id: passkey.userId,
-      passkey_id: passkey.id,
-      stored: passkey.signCount,
-      reported: reported.signCount,
-    });
-    throw new AppError("invalid_passkey");
-  }
+  const reported = await checked(deps, () => assertion.verify(passkey), invalidPasskey);
+  refuseClone(deps, passkey, reported.signCount, invalidPasskey);
   const prepared = prepareSession(deps, client, PASSKEY_AMR);
   const user = await completePasskeySignIn(deps.db, {
     passkeyId: passkey.id,
@@ -167,6 +197,6 @@ export async function finishPasskeySignIn(deps: Deps, response: AuthenticationRe
     session: prepared.session,
   });
   // Removed meanwhile, or another sign-in moved its counter first.
-  if (!user) throw new AppError("invalid_passkey");
+  if (!user) throw invalidPasskey();
   return issueTokens(deps, user, grantOf(prepared));
 }

@@ -457,7 +457,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start adding a passkey: the password again, then options for navigator.credentials.create()
+         * Start adding a passkey: the password again (or an existing passkey), then options for navigator.credentials.create()
          * @description The challenge is good once, for 5 minutes, for this session. At most 20 passkeys per account.
          */
         post: operations["startPasskeyRegistration"];
@@ -647,7 +647,7 @@ export interface components {
              * @description The stable machine word; one of the catalogue's.
              * @enum {string}
              */
-            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "mfa_required" | "invalid_mfa_ticket" | "cross_site_request" | "invalid_passkey" | "invalid_passkey_challenge" | "passkey_rejected" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "totp_already_enabled" | "totp_not_enabled" | "totp_enrolment_expired" | "passkey_not_found" | "passkey_already_registered" | "too_many_passkeys" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
+            code: "malformed_body" | "body_too_large" | "unsupported_media_type" | "validation_error" | "not_found" | "method_not_allowed" | "invalid_token" | "refresh_token_reused" | "invalid_credentials" | "email_not_verified" | "account_locked" | "invalid_password" | "invalid_passkey_proof" | "mfa_required" | "invalid_mfa_ticket" | "cross_site_request" | "invalid_passkey" | "invalid_passkey_challenge" | "passkey_rejected" | "invalid_code" | "code_expired" | "too_many_attempts" | "forbidden" | "user_not_found" | "session_not_found" | "email_taken" | "email_unchanged" | "username_taken" | "totp_already_enabled" | "totp_not_enabled" | "totp_enrolment_expired" | "passkey_not_found" | "passkey_already_registered" | "too_many_passkeys" | "last_admin" | "too_many_requests" | "rate_limited" | "internal_error" | "configuration_error" | "service_unavailable";
             instance?: string;
             errors?: {
                 loc: (string | number)[];
@@ -947,6 +947,28 @@ export interface components {
                 userVerification: "required";
             };
         };
+        /** @description The account's `password`, or a `credential`: one of the account's passkeys answering a challenge from POST /auth/passkey/options. */
+        PasskeyReauthentication: {
+            /** @description The account's password. */
+            password?: string;
+            credential?: {
+                id: string;
+                rawId: string;
+                /** @enum {string} */
+                type: "public-key";
+                response: {
+                    clientDataJSON: string;
+                    authenticatorData: string;
+                    signature: string;
+                    userHandle?: string | null;
+                };
+                clientExtensionResults?: {
+                    [key: string]: unknown;
+                };
+                /** @enum {string|null} */
+                authenticatorAttachment?: "platform" | "cross-platform" | null;
+            };
+        };
         PasskeyOut: {
             /** Format: uuid */
             id: string;
@@ -961,7 +983,10 @@ export interface components {
         };
         PasskeyRegistrationIn: {
             credential: components["schemas"]["RegistrationCredential"];
-            /** @description What the user calls it ("Work laptop"); 1–64 characters. */
+            /**
+             * @description What the user calls it: 1 to 64 characters, not all spaces, no control characters; surrounding spaces are dropped.
+             * @example Work laptop
+             */
             name?: string;
         };
         /** @description What navigator.credentials.create() answered, as `PublicKeyCredential.toJSON()` (or @simplewebauthn/browser) gives it. Fields browsers add beyond these are ignored. */
@@ -982,7 +1007,10 @@ export interface components {
             authenticatorAttachment?: "platform" | "cross-platform" | null;
         };
         PasskeyRename: {
-            /** @description What the user calls it ("Work laptop"); 1–64 characters. */
+            /**
+             * @description What the user calls it: 1 to 64 characters, not all spaces, no control characters; surrounding spaces are dropped.
+             * @example Work laptop
+             */
             name: string;
         };
         /** @description PublicKeyCredentialRequestOptionsJSON: pass it to `PublicKeyCredential.parseRequestOptionsFromJSON()` or @simplewebauthn/browser's `startAuthentication({ optionsJSON })`. */
@@ -3630,7 +3658,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordConfirmation"];
+                "application/json": components["schemas"]["PasskeyReauthentication"];
             };
         };
         responses: {
@@ -3643,7 +3671,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyCreationOptions"];
                 };
             };
-            /** @description `malformed_body`: The request body is not valid JSON. */
+            /** @description `invalid_passkey_challenge`: This passkey request is unknown, expired or already used. Start again. `malformed_body`: The request body is not valid JSON. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3663,7 +3691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_password`: The password is not correct. */
+            /** @description `invalid_password`: The password is not correct. `invalid_passkey_proof`: This passkey did not confirm it is you: use one of this account's passkeys, or the password. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -125,10 +125,40 @@ describe("registering a passkey", () => {
     await expectProblem(await call("DELETE", `/users/me/passkeys/${passkey.id}`, { token: stranger.token }), 404, "passkey_not_found");
     const renamed = await call("PATCH", `/users/me/passkeys/${passkey.id}`, { token: user.token, body: { name: "  Work laptop " } });
     expect(((await renamed.json()) as { name: string }).name).toBe("Work laptop");
-    await expectProblem(await call("PATCH", `/users/me/passkeys/${passkey.id}`, { token: user.token, body: { name: "" } }), 422, "validation_error");
+    for (const name of ["", "   ", "a\u0000b", "x".repeat(65)]) {
+      const refused = await expectProblem(await call("PATCH", `/users/me/passkeys/${passkey.id}`, { token: user.token, body: { name } }), 422, "validation_error");
+      expect(refused.errors?.map((e) => e.loc.join("."))).toEqual(["body.name"]);
+    }
     expect((await call("DELETE", `/users/me/passkeys/${passkey.id}`, { token: user.token })).status).toBe(204);
     expect(((await (await call("GET", "/users/me/passkeys", { token: user.token })).json()) as { items: unknown[] }).items).toEqual([]);
     await expectProblem(await signInWith(authenticator), 401, "invalid_passkey");
+  });
+
+  it("takes one of the account's passkeys instead of the password, and no one else's", async () => {
+    const { user, authenticator } = await withPasskey();
+    const proof = async (bend: Bend = {}, who = authenticator) => who.assert(await signInOptions(), bend);
+    const { result: res, trips } = await roundTrips(async () => call("POST", "/users/me/passkeys/options", { token: user.token, body: { credential: await proof() } }));
+    expect(res.status, await res.clone().text()).toBe(200);
+    // The sign-in options' statement, then the challenge and the passkey, its use, the registration's challenge.
+    expect(trips).toBe(4);
+    const second = new SoftwareAuthenticator(ORIGIN);
+    const credential = await second.register((await res.json()) as CreationOptionsJSON);
+    expect((await call("POST", "/users/me/passkeys", { token: user.token, body: { credential } })).status).toBe(201);
+
+    await expectProblem(await call("POST", "/users/me/passkeys/options", { token: user.token, body: { credential: await proof({ badSignature: true }) } }), 403, "invalid_passkey_proof");
+    const stranger = await withPasskey();
+    await expectProblem(await call("POST", "/users/me/passkeys/options", { token: user.token, body: { credential: await proof({}, stranger.authenticator) } }), 403, "invalid_passkey_proof");
+    const used = await proof();
+    expect((await call("POST", "/users/me/passkeys/options", { token: user.token, body: { credential: used } })).status).toBe(200);
+    await expectProblem(await call("POST", "/users/me/passkeys/options", { token: user.token, body: { credential: used } }), 400, "invalid_passkey_challenge");
+  });
+
+  it("asks for the password or a passkey, one of them, naming the field", async () => {
+    const { user, authenticator } = await withPasskey();
+    const both = await call("POST", "/users/me/passkeys/options", { token: user.token, body: { password: PASSWORD, credential: await authenticator.assert(await signInOptions()) } });
+    expect((await expectProblem(both, 422, "validation_error")).errors?.map((e) => e.loc.join("."))).toContain("body.password");
+    const neither = await call("POST", "/users/me/passkeys/options", { token: user.token, body: {} });
+    expect((await expectProblem(neither, 422, "validation_error")).errors?.map((e) => e.loc.join("."))).toContain("body.password");
   });
 
   it("keeps at most 20 per account, also when the 20th and 21st race", async () => {

@@ -17,6 +17,8 @@ export interface Schema {
   enum?: unknown[];
   const?: unknown;
   items?: Schema;
+  minProperties?: number;
+  maxProperties?: number;
   minItems?: number;
   maxItems?: number;
 }
@@ -64,7 +66,10 @@ export function arbitraryOf(schema: Schema, components: Record<string, Schema>):
           return fc.array(arbitraryOf(schema.items ?? {}, components), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
         case "object": {
           const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, arbitraryOf(value, components)]));
-          return fc.record(properties, { requiredKeys: schema.required ?? [] });
+          const { minProperties = 0, maxProperties = Infinity } = schema;
+          return fc
+            .record(properties, { requiredKeys: schema.required ?? [] })
+            .filter((o) => Object.keys(o).length >= minProperties && Object.keys(o).length <= maxProperties);
         }
         default:
           throw new Error(`no arbitrary for type ${type}`);
