@@ -1,7 +1,7 @@
-// Copies the API-docs front ends and the app's QR code encoder from node_modules into static/vendor, so
-// /docs, /redoc and the two-factor page are served from our own origin (no CDN, no build step for the
-// app). Runs on `npm install`; the copies are git-ignored.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// Copies the API-docs front ends, the app's QR code encoder and its WebAuthn helpers from node_modules
+// into static/vendor, so /docs, /redoc, the two-factor and the passkey pages are served from our own
+// origin (no CDN, no build step for the app). Runs on `npm install`; the copies are git-ignored.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,4 +34,20 @@ for (const [from, to, adapt] of files) {
   const target = join(root, "static", "vendor", to);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, adapt ? adapt(readFileSync(source, "utf8")) : readFileSync(source));
+}
+
+// @simplewebauthn/browser's ES modules as they are: index.js imports ./methods/… and ./helpers/… (and
+// an empty ./types/index.js) by relative paths, which the browser resolves under /vendor/simplewebauthn/.
+// Only the .js files; the tree is replaced whole, so no module of an older version stays behind.
+const webauthn = join(root, "node_modules", "@simplewebauthn", "browser", "esm");
+const webauthnTarget = join(root, "static", "vendor", "simplewebauthn");
+if (existsSync(webauthn)) {
+  rmSync(webauthnTarget, { recursive: true, force: true });
+  for (const file of readdirSync(webauthn, { recursive: true })) {
+    if (!file.endsWith(".js")) continue;
+    mkdirSync(dirname(join(webauthnTarget, file)), { recursive: true });
+    writeFileSync(join(webauthnTarget, file), readFileSync(join(webauthn, file)));
+  }
+} else {
+  console.warn("vendor-assets: @simplewebauthn/browser is not installed; the app's passkey pages will not load");
 }
