@@ -77,9 +77,10 @@ export const inputs = {
  * `fieldForCode` puts errors that are about one input, but come without field details, under it:
  * e.g. { username_taken: "username", invalid_code: "code" }.
  */
-export function form({ label, submit, fields, onSubmit, fieldForCode = {}, extra = [], danger = false }) {
+export function form({ label, submit, fields, onSubmit, fieldForCode = {}, extra = [], danger = false, secondary = false }) {
   const alert = h("div", { class: "form-alert", role: "alert", tabindex: "-1", hidden: true });
-  const button = h("button", { type: "submit", class: danger ? "danger" : "primary" }, submit);
+  // `secondary`: a second way to do what the page's main form does, drawn quieter than it.
+  const button = h("button", { type: "submit", class: danger ? "danger" : secondary ? "secondary" : "primary" }, submit);
   const el = h("form", { "aria-label": label, novalidate: true }, alert, fields, h("div", { class: "actions" }, button, extra));
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -192,4 +193,29 @@ function describeSeconds(seconds) {
 export function setValue(formEl, name, value) {
   const input = formEl.elements.namedItem(name);
   if (input) input.value = value ?? "";
+}
+
+/**
+ * A destructive action takes two clicks: the first turns the button into its confirmation, the second
+ * runs `act`. A failure gives the button back and goes to `onError`. `name`/`confirmName` are the
+ * accessible names, which say what is acted on ("Delete ada@example.com").
+ */
+export function confirmingButton({ label, confirmLabel, name, confirmName, act, onError }) {
+  const button = h("button", { type: "button", class: "danger", "aria-label": name }, label);
+  button.addEventListener("click", async () => {
+    if (!button.dataset.armed) {
+      button.dataset.armed = "true";
+      button.textContent = confirmLabel;
+      button.setAttribute("aria-label", confirmName);
+      return;
+    }
+    button.disabled = true;
+    try {
+      await act();
+    } catch (err) {
+      button.disabled = false;
+      onError(err);
+    }
+  });
+  return button;
 }

@@ -1,5 +1,5 @@
 import { h, formatDate, pageTitle, statusRegion, wrappableEmail } from "../dom.js";
-import { field, form, showError } from "../forms.js";
+import { confirmingButton, field, form, showError } from "../forms.js";
 import { clientConfig } from "../client-config.js";
 import { authed, currentUser } from "../session.js";
 
@@ -78,7 +78,9 @@ export function adminUsersPage({ title, params }) {
       confirmLabel: "Confirm delete",
       name: `Delete ${user.email}`,
       confirmName: `Confirm deleting ${user.email}`,
+      onError: report,
       async act() {
+        status.textContent = "";
         await authed("DELETE", `/users/${user.id}`);
         await load();
         status.textContent = `${user.email} was deleted.`;
@@ -90,7 +92,9 @@ export function adminUsersPage({ title, params }) {
       confirmLabel: "Confirm reset",
       name: `Reset two-factor sign-in of ${user.email}`,
       confirmName: `Confirm resetting two-factor sign-in of ${user.email}`,
+      onError: report,
       async act() {
+        status.textContent = "";
         await authed("DELETE", `/users/${user.id}/totp`);
         await load();
         status.textContent = `Two-factor sign-in is off for ${user.email}.`;
@@ -112,28 +116,6 @@ export function adminUsersPage({ title, params }) {
       h("td", {}, formatDate(user.created_at)),
       h("td", { class: "row-actions" }, isSelf ? h("span", { class: "badge" }, "You") : [user.totp_enabled ? resetTwoFactor : null, remove]),
     );
-  }
-
-  // A destructive action takes two clicks: the first turns the button into its confirmation.
-  function confirmingButton({ label, confirmLabel, name, confirmName, act }) {
-    const button = h("button", { type: "button", class: "danger", "aria-label": name }, label);
-    button.addEventListener("click", async () => {
-      if (!button.dataset.armed) {
-        button.dataset.armed = "true";
-        button.textContent = confirmLabel;
-        button.setAttribute("aria-label", confirmName);
-        return;
-      }
-      status.textContent = "";
-      button.disabled = true;
-      try {
-        await act();
-      } catch (err) {
-        button.disabled = false;
-        report(err);
-      }
-    });
-    return button;
   }
 
   const table = h(
