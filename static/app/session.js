@@ -2,6 +2,7 @@
 // could read later); the refresh token lives in an HttpOnly cookie the page cannot read at all. A reload
 // therefore starts with no token and trades the cookie for a fresh pair (restoreSession).
 import { ApiError, request } from "./api.js";
+import { usePasskey } from "./webauthn.js";
 
 let accessToken = null;
 let user = null;
@@ -40,6 +41,17 @@ export async function signIn(email, password) {
 /** The second step: the ticket from mfa_required and a code from the authenticator app, or a recovery code. */
 export async function signInWithCode(ticket, code) {
   startSession(await request("POST", "/auth/login/mfa", { body: { mfa_ticket: ticket, code } }));
+}
+
+/**
+ * Signs in with a passkey, no address asked: the browser offers this site's passkeys and the one chosen
+ * says whose account it is. Never asks for a two-factor code (the authenticator checked the person).
+ * Rejects with the server's ApiError, or with one saying why the browser made no passkey answer.
+ */
+export async function signInWithPasskey() {
+  const options = await request("POST", "/auth/passkey/options");
+  const credential = await usePasskey(options);
+  startSession(await request("POST", "/auth/passkey", { body: { credential } }));
 }
 
 /** Keeps the signed-in user's details current after a profile or email change. */

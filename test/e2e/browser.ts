@@ -141,7 +141,7 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.goto("/login");
   await fill(page, "Email", email);
   await fill(page, "Password", password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL("**/account");
 }
 

@@ -71,7 +71,7 @@ describe("error messages a person can meet", () => {
     await page.goto("/login");
     await fill(page, "Email", email);
     await fill(page, "Password", "not the password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const alert = page.getByRole("alert").filter({ hasText: "The email or password is not correct." });
     await alert.waitFor();
     expect(await page.locator(":focus").getAttribute("role")).toBe("alert");
@@ -91,7 +91,7 @@ describe("error messages a person can meet", () => {
     await page.goto("/login");
     await fill(page, "Email", pending);
     await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("link", { name: "Enter the code we emailed you" }).click();
     await page.waitForURL(/\/verify\?email=/);
 
@@ -190,7 +190,7 @@ describe("error messages a person can meet", () => {
       await page.goto(`/login?next=${next}`);
       await fill(page, "Email", email);
       await fill(page, "Password", PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL("**/account");
       expect(new URL(page.url()).origin).toBe(new URL(APP_URL).origin);
       await page.locator("dl.details", { hasText: email }).waitFor();
@@ -202,7 +202,7 @@ describe("error messages a person can meet", () => {
     await page.goto(`/login?next=${encodeURIComponent("/account/sessions")}`);
     await fill(page, "Email", email);
     await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL("**/account/sessions");
   });
 

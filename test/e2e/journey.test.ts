@@ -74,7 +74,7 @@ describe("a person's account, from registration to deletion", () => {
     await page.clock.pauseAt(Date.now() + 1000);
     await fill(page, "Email", email);
     await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL("**/account");
     const failures: string[] = [];
     page.on("response", (res) => {
@@ -161,7 +161,7 @@ describe("a person's account, from registration to deletion", () => {
     await page.getByText(/Your password was changed/).waitFor();
 
     await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("alert").getByText("The email or password is not correct.").waitFor();
     await signIn(page, email, "a whole new passphrase");
   });

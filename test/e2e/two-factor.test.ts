@@ -20,7 +20,7 @@ describe("two-factor sign-in in the browser", () => {
     await page.goto("/login");
     await fill(page, "Email", email);
     await fill(page, "Password", PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("heading", { name: "Two-factor code" }).waitFor();
     return page;
   }

@@ -2,7 +2,8 @@ import { h, pageTitle } from "../dom.js";
 import { form, inputs } from "../forms.js";
 import { handOverPassword } from "../pending-password.js";
 import { navigate } from "../router.js";
-import { signIn, signInWithCode } from "../session.js";
+import { signIn, signInWithCode, signInWithPasskey } from "../session.js";
+import { passkeysSupported } from "../webauthn.js";
 
 /**
  * Where to go after signing in: ?next= only when it resolves, as a URL, to this very origin (so
@@ -39,6 +40,29 @@ function secondStep({ ticket, next }) {
     codeForm,
     h("p", {}, "Lost your device? Enter one of the recovery codes you saved instead; each works once."),
     h("p", {}, h("a", { href: "/login" }, "Start again"), " (a sign-in waits 5 minutes for its code)."),
+  );
+}
+
+/**
+ * The other way in: no address, no password; the browser offers this site's passkeys. Not drawn where
+ * the browser has no WebAuthn: a button that can only fail is worse than none.
+ */
+function passkeySignIn(next) {
+  if (!passkeysSupported()) return null;
+  return h(
+    "div",
+    { class: "passkey-sign-in" },
+    h("p", { class: "or" }, "or"),
+    form({
+      label: "Sign in with a passkey",
+      submit: "Sign in with a passkey",
+      secondary: true,
+      fields: [],
+      async onSubmit() {
+        await signInWithPasskey();
+        navigate(next, { replace: true });
+      },
+    }),
   );
 }
 
@@ -81,6 +105,7 @@ export function loginPage({ title, params }) {
     pageTitle(title),
     loginForm,
     unverified,
+    passkeySignIn(safeNext(params.get("next"))),
     h("p", {}, h("a", { href: "/forgot-password" }, "Forgot your password?")),
     h("p", {}, "New here? ", h("a", { href: "/register" }, "Create an account"), "."),
   );
