@@ -10,6 +10,7 @@ import { forbiddenPage } from "./views/forbidden.js";
 import { forgotPasswordPage } from "./views/forgot-password.js";
 import { loginPage } from "./views/login.js";
 import { notFoundPage } from "./views/not-found.js";
+import { passkeysPage } from "./views/passkeys.js";
 import { passwordPage } from "./views/password.js";
 import { profilePage } from "./views/profile.js";
 import { registerPage } from "./views/register.js";
@@ -28,6 +29,7 @@ route("/account/password", { title: "Change password", access: "user", page: pas
 route("/account/email", { title: "Change email", access: "user", page: emailPage });
 route("/account/sessions", { title: "Your sessions", access: "user", page: sessionsPage });
 route("/account/two-factor", { title: "Two-factor sign-in", access: "user", page: twoFactorPage });
+route("/account/passkeys", { title: "Passkeys", access: "user", page: passkeysPage });
 route("/account/delete", { title: "Delete account", access: "user", page: deleteAccountPage });
 route("/admin/users", { title: "Users", access: "admin", page: adminUsersPage });
 

@@ -54,6 +54,7 @@ export function profilePage({ title }) {
       h("li", {}, h("a", { href: "/account/password" }, "Change password")),
       h("li", {}, h("a", { href: "/account/email" }, "Change email address")),
       h("li", {}, h("a", { href: "/account/two-factor" }, "Two-factor sign-in")),
+      h("li", {}, h("a", { href: "/account/passkeys" }, "Passkeys")),
       h("li", {}, h("a", { href: "/account/sessions" }, "Sessions and devices")),
       h("li", {}, h("a", { href: "/account/delete", class: "danger-link" }, "Delete account")),
     ),
