@@ -56,7 +56,7 @@ describe("error messages a person can meet", () => {
       page.on("request", (req) => {
         if (req.url().includes("/api/")) sent.push(req.url());
       });
-      await page.getByRole("button", { name: submit }).click();
+      await page.getByRole("button", { name: submit, exact: true }).click();
       expect(await fieldError(page, "Email")).toEqual({ invalid: "true", message: "Email is required." });
       expect(await focusedName(page)).toBe("email");
       expect(sent, `${path} sent a request`).toEqual([]);
