@@ -42,7 +42,7 @@ describe("passkeys in the browser", () => {
     await registerAndVerify(main.page, email);
   });
 
-  it("adds a passkey: the password again, the browser's dialog, then a name", async () => {
+  it("adds a passkey: the password again and a name, then the browser's dialog", async () => {
     const { page } = main;
     await page.getByRole("link", { name: "Passkeys" }).click();
     await page.waitForURL("**/account/passkeys");
@@ -53,22 +53,19 @@ describe("passkeys in the browser", () => {
     await fill(page, "Password", "not my password");
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await page.locator(".field-error:not([hidden])", { hasText: "The password is not correct." }).waitFor();
+    expect((await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId })).credentials).toEqual([]);
     await snap(page, "passkeys-02-wrong-password");
 
     await fill(page, "Password", PASSWORD);
+    await page.getByLabel("Name (optional)", { exact: true }).fill("Work laptop");
+    await snap(page, "passkeys-03-name");
     await page.getByRole("button", { name: "Add a passkey" }).click();
-    const nameForm = page.getByRole("form", { name: "Name the passkey" });
-    await nameForm.waitFor();
+    await page.getByText("Passkey “Work laptop” added.", { exact: false }).waitFor();
     // The authenticator now holds a discoverable passkey for this site: one that can sign in with no address.
     const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);
     expect(credentials[0]!.rpId).toBe("localhost");
-    await snap(page, "passkeys-03-name");
-
-    await nameForm.getByLabel("Name (optional)", { exact: true }).fill("Work laptop");
-    await nameForm.getByRole("button", { name: "Save passkey" }).click();
-    await page.getByText("Passkey “Work laptop” added.", { exact: false }).waitFor();
     await expect.poll(() => passkey(page).count()).toBe(1);
     expect(await passkey(page).innerText()).toMatch(/Work laptop[\s\S]*Added .+ · last used never/);
     await passkey(page).getByText("synced", { exact: true }).waitFor();

@@ -93,7 +93,11 @@ export function passkeysPage({ title }) {
     adding.querySelector("[autofocus]")?.focus();
   };
 
-  /** Step one: the password again (as for every sensitive change), then the browser's own dialog. */
+  /**
+   * The password again (as for every sensitive change) and a name, then the browser's own dialog, and the
+   * passkey is saved at once: asked after the dialog, a name left unsent would leave a passkey on the
+   * device that the account never kept (and the challenge lives only 5 minutes).
+   */
   function startView() {
     if (!passkeysSupported()) {
       return h("p", { class: "notice" }, "This browser cannot make or use passkeys. Open this page in a current browser on a device with a screen lock, or with a password manager that keeps passkeys.");
@@ -101,43 +105,22 @@ export function passkeysPage({ title }) {
     return form({
       label: "Add a passkey",
       submit: "Add a passkey",
-      fields: [inputs.password({ hint: "Your password, to confirm it is you. Then your browser asks where to keep the passkey." })],
+      fields: [
+        inputs.password({ hint: "Your password, to confirm it is you. Then your browser asks where to keep the passkey." }),
+        nameField({ optional: true, hint: "To tell it from your others, e.g. “Work laptop” or “Phone”. Up to 64 characters." }),
+      ],
       fieldForCode: { invalid_password: "password" },
-      async onSubmit({ password }) {
+      async onSubmit({ password, name }) {
         status.textContent = "";
         const options = await authed("POST", `${BASE}/options`, { password });
-        show(nameView(await createPasskey(options)));
-      },
-    });
-  }
-
-  /** Step two: the passkey exists on the device; named (or not), it is sent to be kept on the account. */
-  function nameView(credential) {
-    const nameForm = form({
-      label: "Name the passkey",
-      submit: "Save passkey",
-      fields: [nameField({ optional: true, autofocus: true, hint: "To tell it from your others, e.g. “Work laptop” or “Phone”. Up to 64 characters." })],
-      async onSubmit({ name }) {
-        let added;
-        try {
-          added = await authed("POST", BASE, { credential, name: name.trim() || undefined });
-        } catch (err) {
-          // 400 and 409: this answer can never be kept (refused, its challenge used or expired, already
-          // there, the account full); start again from the password, the reason shown there. Anything
-          // else (the network, a rate limit) may pass on a second try of the same answer.
-          if (err.status !== 400 && err.status !== 409) throw err;
-          const start = startView();
-          show(start);
-          showError(start, err);
-          return;
-        }
+        const credential = await createPasskey(options);
+        const added = await authed("POST", BASE, { credential, name: name.trim() || undefined });
         show(startView());
         await load();
         status.textContent = `Passkey “${added.name}” added. You can sign in with it now.`;
         listHeading.focus();
       },
     });
-    return [h("p", {}, "Your browser made the passkey. Name it to save it to your account."), nameForm];
   }
 
   show(startView());
