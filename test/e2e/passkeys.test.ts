@@ -47,6 +47,8 @@ describe("passkeys in the browser", () => {
     await page.getByRole("link", { name: "Passkeys" }).click();
     await page.waitForURL("**/account/passkeys");
     await page.getByText("No passkeys yet.").waitFor();
+    // Nothing to confirm with yet: the password is the only way.
+    expect(await page.getByRole("button", { name: "Confirm with a passkey instead" }).count()).toBe(0);
     await snap(page, "passkeys-01-none");
 
     // A wrong password is said under the password field, and no dialog opens.
@@ -131,6 +133,17 @@ describe("passkeys in the browser", () => {
     await row.waitFor();
     expect(await row.locator(".passkey-meta").innerText()).toMatch(/last used (?!never)\S/);
     await snap(page, "passkeys-10-used");
+  });
+
+  it("takes a passkey instead of the password to confirm it is you", async () => {
+    const { page, errors } = main;
+    // This device holds the account's passkey, so the browser then refuses to make a second one here:
+    // a refusal that can only come after the server took the passkey as confirmation, since only then
+    // does it hand out the options that name the passkeys to exclude.
+    await page.getByRole("button", { name: "Confirm with a passkey instead" }).click();
+    await page.getByRole("alert").filter({ hasText: "already holds a passkey for your account" }).waitFor();
+    await snap(page, "passkeys-16-confirmed-with-passkey");
+    expect(errors).toEqual([]);
   });
 
   it("says so when this device has no passkey for the site", async () => {

@@ -1,7 +1,8 @@
 import { formatDate, h, pageTitle, replaceChildren, statusRegion } from "../dom.js";
 import { confirmingButton, field, form, inputs, showError } from "../forms.js";
+import { request } from "../api.js";
 import { authed } from "../session.js";
-import { createPasskey, passkeysSupported } from "../webauthn.js";
+import { createPasskey, passkeysSupported, usePasskey } from "../webauthn.js";
 
 const BASE = "/users/me/passkeys";
 
@@ -25,6 +26,9 @@ export function passkeysPage({ title }) {
     try {
       const { items } = await authed("GET", BASE);
       list.replaceChildren(...(items.length ? items.map(passkeyItem) : [h("li", {}, "No passkeys yet.")]));
+      // Offered once there is a passkey to confirm with.
+      hasPasskeys = items.length > 0;
+      replaceChildren(confirmSlot, hasPasskeys ? confirmWithPasskey : null);
     } catch (err) {
       showError(listBox, err);
     }
@@ -110,20 +114,45 @@ export function passkeysPage({ title }) {
         nameField({ optional: true, hint: "To tell it from your others, e.g. “Work laptop” or “Phone”. Up to 64 characters." }),
       ],
       fieldForCode: { invalid_password: "password" },
-      async onSubmit({ password, name }) {
-        status.textContent = "";
-        const options = await authed("POST", `${BASE}/options`, { password });
-        const credential = await createPasskey(options);
-        const added = await authed("POST", BASE, { credential, name: name.trim() || undefined });
-        show(startView());
-        await load();
-        status.textContent = `Passkey “${added.name}” added. You can sign in with it now.`;
-        listHeading.focus();
-      },
+      onSubmit: ({ password, name }) => addPasskey({ password }, name),
     });
   }
 
-  show(startView());
+  /** Instead of the password: one of the account's passkeys, picked in the browser's dialog. */
+  function passkeyConfirmationView(nameOf) {
+    const confirmForm = form({
+      label: "Confirm with a passkey",
+      submit: "Confirm with a passkey instead",
+      secondary: true,
+      fields: [h("p", { class: "hint" }, "No password at hand? One of your passkeys can confirm it is you; then the browser makes the new one.")],
+      onSubmit: async () => addPasskey({ credential: await usePasskey(await request("POST", "/auth/passkey/options")) }, nameOf()),
+    });
+    return confirmForm;
+  }
+
+  /** The confirmation, then the browser's dialog, then the passkey kept under `name` (or a default). */
+  async function addPasskey(confirmation, name) {
+    status.textContent = "";
+    const options = await authed("POST", `${BASE}/options`, confirmation);
+    const credential = await createPasskey(options);
+    const added = await authed("POST", BASE, { credential, name: name.trim() || undefined });
+    showAdding();
+    await load();
+    status.textContent = `Passkey “${added.name}” added. You can sign in with it now.`;
+    listHeading.focus();
+  }
+
+  let confirmWithPasskey = null;
+  let hasPasskeys = false;
+  const confirmSlot = h("div", {});
+  function showAdding() {
+    const start = startView();
+    confirmWithPasskey = passkeysSupported() ? passkeyConfirmationView(() => start.querySelector("input[name=name]")?.value ?? "") : null;
+    replaceChildren(confirmSlot, hasPasskeys ? confirmWithPasskey : null);
+    show(start, confirmSlot);
+  }
+
+  showAdding();
   void load();
   return h(
     "section",
