@@ -1,4 +1,5 @@
 import { constantTimeEqual } from "./constant-time";
+import { isLegacyHash, verifyLegacyPassword } from "./legacy-password";
 import { fromBase64, toBase64, utf8 } from "./encoding";
 import { keyedBytes } from "./hmac";
 import { randomBytes } from "./random";
@@ -40,6 +41,7 @@ export interface PasswordCheck {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
+  if (isLegacyHash(stored)) return verifyImportedPassword(password, stored);
   const m = FORMAT.exec(stored);
   if (!m) return { ok: false, needsRehash: false };
   const params = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
@@ -57,6 +59,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // A well-formed hash at today's parameters that no password matches: checking against it costs exactly
 // what a real check costs, so "no such user" and "wrong password" take the same time.
 const DUMMY_HASH = `$scrypt$ln=${CURRENT_PARAMS.ln},r=${CURRENT_PARAMS.r},p=${CURRENT_PARAMS.p}$${toBase64(new Uint8Array(SALT_LENGTH))}$${toBase64(new Uint8Array(KEY_LENGTH))}`;
+
+/**
+ * An imported account's hash (bcrypt or passlib's pbkdf2_sha256, security/legacy-password.ts): a right
+ * password asks for a rehash, which the sign-in stores in its own statement. A wrong one also spends a
+ * scrypt check, so guessing against an imported hash costs at least what it costs against ours (a
+ * PBKDF2 at 29 000 rounds is a few milliseconds).
+ */
+async function verifyImportedPassword(password: string, stored: string): Promise<PasswordCheck> {
+  const ok = await timed("hash", () => verifyLegacyPassword(password, stored));
+  if (!ok) await spendDummyPasswordCheck(password);
+  return { ok, needsRehash: ok };
+}
 
 /** Spends one password check's work and always fails. */
 export async function spendDummyPasswordCheck(password: string): Promise<void> {

@@ -1,0 +1,55 @@
+import { pbkdf2Async } from "@noble/hashes/pbkdf2.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { constantTimeEqual } from "./constant-time";
+import { fromBase64, utf8 } from "./encoding";
+
+/**
+ * The hashes of the FastAPI services this replaces (passlib), checked at sign-in so their users keep
+ * their passwords; a right one is replaced by our scrypt in the same statement that records the sign-in.
+ * The password is checked as sent (passlib hashed the UTF-8 bytes it was given, without NFKC).
+ */
+
+// bcrypt: $2a$ / $2b$ / $2y$ (one algorithm, three spellings), the cost as stored. bcryptjs reads only
+// the first 72 bytes of the password, as passlib's bcrypt does (its truncate_error is off by default).
+// Costs above 14 would take seconds of pure-JS work per attempt: such a row cannot be signed in to.
+const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+const BCRYPT_COSTS = { min: 4, max: 14 };
+// Loaded at the first bcrypt hash, not at start-up (its tables are built when the module runs); the
+// module is kept, never a pending import (see db/client.ts for why).
+let bcrypt: typeof import("bcryptjs").default | undefined;
+const loadBcrypt = async () => (bcrypt ??= (await import("bcryptjs")).default);
+
+// passlib's pbkdf2_sha256: $pbkdf2-sha256$<rounds>$<salt>$<32-byte key>, both in its "ab64" (base64
+// with "." for "+", unpadded).
+const PBKDF2 = /^\$pbkdf2-sha256\$(\d{1,7})\$([./A-Za-z0-9]{0,64})\$([./A-Za-z0-9]{43})$/;
+/** Workers' WebCrypto refuses PBKDF2 above 100 000 iterations; above it @noble/hashes computes it in JS. */
+export const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
+const PBKDF2_MAX_ITERATIONS = 1_000_000;
+
+export const isLegacyHash = (stored: string): boolean => BCRYPT.test(stored) || PBKDF2.test(stored);
+
+const ab64 = (text: string) => fromBase64(text.replace(/\./g, "+") + "=".repeat((4 - (text.length % 4)) % 4));
+
+async function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  if (iterations > WEBCRYPTO_PBKDF2_MAX_ITERATIONS) return pbkdf2Async(sha256, password, salt, { c: iterations, dkLen: 32 });
+  const key = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256));
+}
+
+/** True when `password` matches the legacy `stored` hash; false for a mismatch or a hash out of bounds. */
+export async function verifyLegacyPassword(password: string, stored: string): Promise<boolean> {
+  const bcryptMatch = BCRYPT.exec(stored);
+  if (bcryptMatch) {
+    const cost = Number(bcryptMatch[1]);
+    if (cost < BCRYPT_COSTS.min || cost > BCRYPT_COSTS.max) return false;
+    return (await loadBcrypt()).compare(password, stored);
+  }
+  const pbkdf2Match = PBKDF2.exec(stored);
+  if (pbkdf2Match) {
+    const iterations = Number(pbkdf2Match[1]);
+    if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) return false;
+    const expected = ab64(pbkdf2Match[3]!);
+    return constantTimeEqual(await pbkdf2Sha256(utf8(password), ab64(pbkdf2Match[2]!), iterations), expected);
+  }
+  return false;
+}
