@@ -28,7 +28,8 @@ const PBKDF2_MAX_ITERATIONS = 1_000_000;
 
 export const isLegacyHash = (stored: string): boolean => BCRYPT.test(stored) || PBKDF2.test(stored);
 
-const ab64 = (text: string) => fromBase64(text.replace(/\./g, "+") + "=".repeat((4 - (text.length % 4)) % 4));
+// fromBase64 takes the unpadded form (as for refresh tokens); a length no base64 has throws.
+const ab64 = (text: string) => fromBase64(text.replace(/\./g, "+"));
 
 async function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   if (iterations > WEBCRYPTO_PBKDF2_MAX_ITERATIONS) return pbkdf2Async(sha256, password, salt, { c: iterations, dkLen: 32 });
@@ -48,8 +49,13 @@ export async function verifyLegacyPassword(password: string, stored: string): Pr
   if (pbkdf2Match) {
     const iterations = Number(pbkdf2Match[1]);
     if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) return false;
-    const expected = ab64(pbkdf2Match[3]!);
-    return constantTimeEqual(await pbkdf2Sha256(utf8(password), ab64(pbkdf2Match[2]!), iterations), expected);
+    let salt: Uint8Array;
+    try {
+      salt = ab64(pbkdf2Match[2]!);
+    } catch {
+      return false; // a corrupt row: no password matches it
+    }
+    return constantTimeEqual(await pbkdf2Sha256(utf8(password), salt, iterations), ab64(pbkdf2Match[3]!));
   }
   return false;
 }

@@ -53,7 +53,7 @@ export const challengeKey = (challenge: Uint8Array): string => toBase64Url(sha25
 const decodeBase64Url = (text: string, what: string): Uint8Array => {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) fail(`${what} is not base64url`);
   try {
-    return fromBase64(text + "=".repeat((4 - (text.length % 4)) % 4));
+    return fromBase64(text);
   } catch {
     return fail(`${what} is not base64url`);
   }

@@ -47,7 +47,8 @@ describe("signing in with a hash from passlib", () => {
   });
 
   it("refuses a corrupt or out-of-bounds legacy hash without a 500", async () => {
-    for (const hash of ["$2b$31$" + "a".repeat(53), "$pbkdf2-sha256$99999999$abc$" + "a".repeat(43), "$2b$12$short"]) {
+    // A cost or a round count out of bounds, a truncated hash, a salt no base64 decoder takes (one character).
+    for (const hash of ["$2b$31$" + "a".repeat(53), "$pbkdf2-sha256$99999999$abc$" + "a".repeat(43), "$2b$12$short", "$pbkdf2-sha256$29000$a$" + "a".repeat(43)]) {
       const user = await importedAccount(hash);
       await expectProblem(await call("POST", "/auth/login", { body: { email: user.email, password: "anything at all" } }), 401, "invalid_credentials");
     }
