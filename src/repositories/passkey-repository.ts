@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { passkeyColumns } from "../db/columns";
 import { computedColumns, tableColumns } from "../db/rows";
@@ -197,22 +197,37 @@ export async function takeSignInChallenge(
   return { challengeLive: signInStart.decode(row).challenge_live, passkey: signInKey.decodeJoined(row) };
 }
 
+/** What a verified assertion reports, to record against the passkey it was made with. */
+export interface PasskeyUse {
+  passkeyId: string;
+  /** The counter as read with the challenge: the update happens only if it is still that. */
+  readSignCount: number;
+  signCount: number;
+  backedUp: boolean;
+  now: Date;
+}
+
 /**
- * Sign-in's second statement, after the signature verified: the passkey's counter moves from the value
- * read to the one reported (compare-and-swap: of two assertions racing on one counter, one wins), its
- * last use and backup state are recorded, the user's last sign-in too, and the session opens.
+ * A passkey's use recorded: the counter moves from the value read to the one reported (compare-and-swap:
+ * of two assertions racing on one counter, one wins), with its last use and backup state. Only the
+ * `userId`'s passkey, when given. Returns the passkey's user_id.
+ */
+const passkeyUseSql = (u: PasskeyUse & { userId?: string }): SQL => sql`
+  UPDATE passkeys SET sign_count = ${u.signCount}::bigint, backed_up = ${u.backedUp}::boolean, last_used_at = ${u.now}::timestamptz
+  WHERE id = ${u.passkeyId}::uuid AND sign_count = ${u.readSignCount}::bigint${u.userId === undefined ? sql`` : sql` AND user_id = ${u.userId}::uuid`}
+  RETURNING user_id`;
+
+/**
+ * Sign-in's second statement, after the signature verified: the passkey's use (passkeyUseSql), the
+ * user's last sign-in, and the session.
  */
 export async function completePasskeySignIn(
   db: Database,
-  p: { passkeyId: string; readSignCount: number; signCount: number; backedUp: boolean; now: Date; session: NewSession },
+  p: PasskeyUse & { session: NewSession },
 ): Promise<UserRecord | null> {
   const now = sql`${p.now}::timestamptz`;
   const result = await db.execute(sql`
-    WITH used AS (
-      UPDATE passkeys SET sign_count = ${p.signCount}::bigint, backed_up = ${p.backedUp}::boolean, last_used_at = ${now}
-      WHERE id = ${p.passkeyId}::uuid AND sign_count = ${p.readSignCount}::bigint
-      RETURNING user_id
-    ), winner AS (
+    WITH used AS (${passkeyUseSql(p)}), winner AS (
       UPDATE users SET last_login_at = ${now} WHERE id = (SELECT user_id FROM used)
       RETURNING ${userRecord.sql()}
     ),
@@ -223,16 +238,13 @@ export async function completePasskeySignIn(
 }
 
 /**
- * A passkey used to confirm the caller (not to sign in): its counter moves by compare-and-swap, as at
- * sign-in, and its last use is recorded. False when another use moved the counter first, or it is gone.
+ * A passkey used to confirm the caller (not to sign in): its use, as at sign-in. False when another use
+ * moved the counter first, or it is gone, or it is not the caller's.
  */
 export async function recordPasskeyUse(
   db: Database,
-  p: { passkeyId: string; userId: string; readSignCount: number; signCount: number; backedUp: boolean; now: Date },
+  p: PasskeyUse & { userId: string },
 ): Promise<boolean> {
-  const result = await db.execute(sql`
-    UPDATE passkeys SET sign_count = ${p.signCount}::bigint, backed_up = ${p.backedUp}::boolean, last_used_at = ${p.now}::timestamptz
-    WHERE id = ${p.passkeyId}::uuid AND user_id = ${p.userId}::uuid AND sign_count = ${p.readSignCount}::bigint
-    RETURNING id`);
+  const result = await db.execute(passkeyUseSql(p));
   return result.rows.length > 0;
 }

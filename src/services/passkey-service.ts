@@ -13,7 +13,7 @@ import {
   takeSignInChallenge,
   type NewChallenge,
   type PasskeyRecord,
-  type SignInKey,
+  type PasskeyUse,
 } from "../repositories/passkey-repository";
 import type { AccessClaims } from "../security/access-token";
 import { randomBytes } from "../security/random";
@@ -31,18 +31,11 @@ import {
 } from "../security/webauthn";
 import { callerSession } from "./caller";
 import { reauthenticate } from "./reauthenticate";
-import { grantOf, issueTokens, prepareSession, type IssuedTokens } from "./session-tokens";
+import { grantOf, issueTokens, PASSKEY, prepareSession, type IssuedTokens } from "./session-tokens";
 
 export const MAX_PASSKEYS_PER_USER = 20;
 /** A ceremony's challenge is good this long, and once. */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
-/**
- * RFC 8176 for a passkey sign-in: `hwk`, proof of a key held by an authenticator, and `mfa`, because
- * the service requires user verification (the authenticator checked a PIN or a biometric before
- * signing), so the key and the person were both checked. It satisfies two-factor sign-in.
- */
-export const PASSKEY_AMR = ["hwk", "mfa"] as const;
-
 function newChallenge(deps: Deps): { bytes: Uint8Array; stored: NewChallenge } {
   const bytes = randomBytes(CHALLENGE_BYTES);
   return { bytes, stored: { hash: challengeKey(bytes), expiresAt: new Date(deps.clock.now().getTime() + CHALLENGE_TTL_SECONDS * 1000) } };
@@ -88,27 +81,39 @@ export async function startPasskeyRegistration(deps: Deps, caller: AccessClaims,
 
 async function confirmWithPasskey(deps: Deps, caller: AccessClaims, response: AuthenticationResponse): Promise<void> {
   const refused = () => new AppError("invalid_passkey_proof");
-  const now = deps.clock.now();
-  const assertion = await checked(deps, () => readAssertion(response, deps.config.relyingParty), refused);
-  const { challengeLive, passkey } = await takeSignInChallenge(deps.db, { challengeHash: assertion.challengeKey, credentialId: assertion.credentialId, now });
-  if (!challengeLive) throw new AppError("invalid_passkey_challenge");
-  if (!passkey || passkey.userId !== caller.sub) throw refused();
-  const reported = await checked(deps, () => assertion.verify(passkey), refused);
-  refuseClone(deps, passkey, reported.signCount, refused);
-  const used = await recordPasskeyUse(deps.db, { passkeyId: passkey.id, userId: caller.sub, readSignCount: passkey.signCount, ...reported, now });
-  if (!used) throw refused();
+  const use = await checkAssertion(deps, response, refused, caller.sub);
+  if (!(await recordPasskeyUse(deps.db, { ...use, userId: caller.sub }))) throw refused();
 }
 
-/** §7.2 step 22: a counter gone backwards is a cloned authenticator, refused and logged for the operator. */
-function refuseClone(deps: Deps, passkey: SignInKey, reported: number, refusal: () => AppError): void {
-  if (!counterRegressed(passkey.signCount, reported)) return;
-  deps.log("error", "passkey counter went backwards: a cloned authenticator?", {
-    user_id: passkey.userId,
-    passkey_id: passkey.id,
-    stored: passkey.signCount,
-    reported,
-  });
-  throw refusal();
+/**
+ * An assertion checked as §7.2 asks, both where it signs in and where it confirms the caller (`owner`):
+ * the challenge consumed and the passkey read (one round trip), the client and authenticator data, the
+ * signature with the stored key, and the counter. Answers the use to record; any refusal is `refusal()`.
+ */
+async function checkAssertion(deps: Deps, response: AuthenticationResponse, refusal: () => AppError, owner?: string): Promise<PasskeyUse> {
+  const assertion = await checked(deps, () => readAssertion(response, deps.config.relyingParty), refusal);
+  const now = deps.clock.now();
+  const { challengeLive, passkey } = await takeSignInChallenge(deps.db, { challengeHash: assertion.challengeKey, credentialId: assertion.credentialId, now });
+  if (!challengeLive) throw new AppError("invalid_passkey_challenge");
+  const refuse = (reason: string) => {
+    deps.log("warn", "passkey refused", { reason });
+    return refusal();
+  };
+  if (!passkey) throw refuse("unknown credential");
+  if (assertion.userHandle !== null && assertion.userHandle !== passkey.userId) throw refuse("the user handle is not the passkey's user");
+  if (owner !== undefined && passkey.userId !== owner) throw refuse("another account's passkey");
+  const reported = await checked(deps, () => assertion.verify(passkey), refusal);
+  // §7.2 step 22: a counter gone backwards is a cloned authenticator, refused and logged for the operator.
+  if (counterRegressed(passkey.signCount, reported.signCount)) {
+    deps.log("error", "passkey counter went backwards: a cloned authenticator?", {
+      user_id: passkey.userId,
+      passkey_id: passkey.id,
+      stored: passkey.signCount,
+      reported: reported.signCount,
+    });
+    throw refusal();
+  }
+  return { passkeyId: passkey.id, readSignCount: passkey.signCount, ...reported, now };
 }
 
 /** Registration, second step: the authenticator's answer checked, the passkey stored under the caller. */
@@ -177,25 +182,9 @@ export async function startPasskeySignIn(deps: Deps) {
  * signature verifies in the worker) the counter moved and the session opened.
  */
 export async function finishPasskeySignIn(deps: Deps, response: AuthenticationResponse, client: ClientInfo): Promise<IssuedTokens> {
-  const assertion = await checked(deps, () => readAssertion(response, deps.config.relyingParty), invalidPasskey);
-  const now = deps.clock.now();
-  const { challengeLive, passkey } = await takeSignInChallenge(deps.db, { challengeHash: assertion.challengeKey, credentialId: assertion.credentialId, now });
-  if (!challengeLive) throw new AppError("invalid_passkey_challenge");
-  if (!passkey || (assertion.userHandle !== null && assertion.userHandle !== passkey.userId)) {
-    deps.log("warn", "passkey refused", { reason: passkey ? "the user handle is not the passkey's user" : "unknown credential" });
-    throw invalidPasskey();
-  }
-  const reported = await checked(deps, () => assertion.verify(passkey), invalidPasskey);
-  refuseClone(deps, passkey, reported.signCount, invalidPasskey);
-  const prepared = prepareSession(deps, client, PASSKEY_AMR);
-  const user = await completePasskeySignIn(deps.db, {
-    passkeyId: passkey.id,
-    readSignCount: passkey.signCount,
-    signCount: reported.signCount,
-    backedUp: reported.backedUp,
-    now,
-    session: prepared.session,
-  });
+  const use = await checkAssertion(deps, response, invalidPasskey);
+  const prepared = prepareSession(deps, client, PASSKEY);
+  const user = await completePasskeySignIn(deps.db, { ...use, session: prepared.session });
   // Removed meanwhile, or another sign-in moved its counter first.
   if (!user) throw invalidPasskey();
   return issueTokens(deps, user, grantOf(prepared));

@@ -12,9 +12,15 @@ export interface IssuedTokens {
   refreshExpiresIn: number;
 }
 
-/** RFC 8176's method values: a password alone, or a password and a one-time password (TOTP or a recovery code). */
+/**
+ * RFC 8176's method values for each way in: a password alone; a password and a one-time password (TOTP or
+ * a recovery code); a passkey: `hwk`, proof of a key an authenticator holds, and `mfa`, because user
+ * verification is required (the authenticator checked a PIN or biometric before signing), so the key and
+ * the person were both checked, which is why it satisfies two-factor sign-in.
+ */
 export const PASSWORD_ONLY = ["pwd"] as const;
 export const PASSWORD_AND_OTP = ["pwd", "otp"] as const;
+export const PASSKEY = ["hwk", "mfa"] as const;
 
 export interface PreparedSession {
   session: NewSession;
