@@ -22,7 +22,8 @@ const fromDriver: Record<ColumnType, (value: unknown) => unknown> = {
   // Steps of 30 s since the epoch: far inside a double's exact integers.
   bigint: (value) => (typeof value === "string" ? Number(value) : value),
   boolean: (value) => (typeof value === "string" ? value === "t" : value),
-  // Only hashes are kept in arrays (base64url: no quotes, commas or braces to unescape).
+  // Arrays hold plain words only (hashes, amr values, transports; session-sql's textArray makes sure):
+  // no quotes, commas or braces to unescape.
   "text[]": (value) => (typeof value === "string" ? (value === "{}" ? [] : value.slice(1, -1).split(",")) : value),
   timestamptz: (value) => (typeof value === "string" ? new Date(value) : value),
 };

@@ -23,18 +23,6 @@ export interface CodeAttempt {
 }
 
 /**
- * The CTEs every code-consuming statement starts with:
- * - `gate`: the guess budget of the subject and purpose, taken under its row lock (an upsert, so the first
- *   guess locks too). It charges this guess unless the code is right, and counts refused guesses as well;
- *   `allowed` is whether the budget had room before it. A guess at an address with no account, or with
- *   no live code, is charged like any other, so the budget runs out the same way for every address.
- * - `attempt`: the counted try at the code itself, only when the gate allowed it. Every try is counted
- *   (up to one past the cap) and the code is consumed only if it is live and matches; Postgres evaluates
- *   this on the locked, newest version of the row, so racing submissions never exceed the cap, never both
- *   succeed, and each learns the code's real state (see codeFailure).
- * `attempt` returns user_id, the code's payload (new_email) and `ok`.
- */
-/**
  * The body of a `gate` CTE: one guess at (subject, purpose) under the budget's row lock (an upsert, so the
  * first guess locks too), made only where `guard` holds. It charges a failure unless `right` (judged in the
  * statement's snapshot) and keeps charging past the cap; a window over starts the count again. Returns
@@ -56,6 +44,18 @@ export const guessGateSql = (g: { subject: string; purpose: string; right: SQL; 
     RETURNING f.failures <= ${max} AS allowed, f.window_started_at`;
 };
 
+/**
+ * The CTEs every code-consuming statement starts with:
+ * - `gate`: the guess budget of the subject and purpose, taken under its row lock (an upsert, so the first
+ *   guess locks too). It charges this guess unless the code is right, and counts refused guesses as well;
+ *   `allowed` is whether the budget had room before it. A guess at an address with no account, or with
+ *   no live code, is charged like any other, so the budget runs out the same way for every address.
+ * - `attempt`: the counted try at the code itself, only when the gate allowed it. Every try is counted
+ *   (up to one past the cap) and the code is consumed only if it is live and matches; Postgres evaluates
+ *   this on the locked, newest version of the row, so racing submissions never exceed the cap, never both
+ *   succeed, and each learns the code's real state (see codeFailure).
+ * `attempt` returns user_id, the code's payload (new_email) and `ok`.
+ */
 export const codeAttemptCtes = (a: CodeAttempt): SQL => {
   const now = sql`${a.now}::timestamptz`;
   const guard = a.guard ?? sql`true`;

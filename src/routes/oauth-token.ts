@@ -21,7 +21,6 @@ import type { IssuedTokens } from "../services/session-tokens";
 // speak Auth0's know these, with `mfa_token` from the `mfa_required` error.
 const MFA_OTP_GRANT = "http://auth0.com/oauth/grant-type/mfa-otp";
 const MFA_RECOVERY_GRANT = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
-const GRANT_TYPES = ["password", "refresh_token", MFA_OTP_GRANT, MFA_RECOVERY_GRANT];
 
 const optional = {
   scope: z.string().max(1000).optional().openapi({ description: `Ignored: every token is granted \`${OAUTH_SCOPE}\`.` }),
@@ -36,6 +35,9 @@ const TokenRequest = z
     z.object({ grant_type: z.literal(MFA_RECOVERY_GRANT), mfa_token: z.string().min(1).max(200), recovery_code: z.string().min(1).max(40), ...optional }),
   ])
   .openapi("TokenRequest");
+
+// From the union itself, so the list an unsupported grant type is answered with cannot leave one out.
+const GRANT_TYPES: readonly string[] = TokenRequest.options.map((option) => option.shape.grant_type.value);
 
 const OAuthTokens = z
   .object({

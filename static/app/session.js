@@ -49,8 +49,7 @@ export async function signInWithCode(ticket, code) {
  * Rejects with the server's ApiError, or with one saying why the browser made no passkey answer.
  */
 export async function signInWithPasskey() {
-  const options = await request("POST", "/auth/passkey/options");
-  const credential = await usePasskey(options);
+  const credential = await usePasskey();
   startSession(await request("POST", "/auth/passkey", { body: { credential } }));
 }
 

@@ -3,7 +3,7 @@
 // answer back into the JSON the API takes. What this module adds is the words: a ceremony that fails
 // rejects with an ApiError saying why, so forms show it like any refusal of the server's.
 import { browserSupportsWebAuthn, startAuthentication, startRegistration, WebAuthnError } from "/vendor/simplewebauthn/index.js";
-import { ApiError } from "./api.js";
+import { ApiError, request } from "./api.js";
 
 /** False in a browser without WebAuthn (or where it is turned off): no passkey can be made or used there. */
 export const passkeysSupported = () => browserSupportsWebAuthn();
@@ -11,8 +11,14 @@ export const passkeysSupported = () => browserSupportsWebAuthn();
 /** Makes a new passkey from POST /users/me/passkeys/options' answer; resolves to what POST /users/me/passkeys takes. */
 export const createPasskey = (optionsJSON) => ceremony(() => startRegistration({ optionsJSON }), "create");
 
-/** Has the person pick one of this site's passkeys (POST /auth/passkey/options' answer); resolves to what POST /auth/passkey takes. */
-export const usePasskey = (optionsJSON) => ceremony(() => startAuthentication({ optionsJSON }), "get");
+/**
+ * Has the person pick one of this site's passkeys, for a fresh challenge of POST /auth/passkey/options;
+ * resolves to what POST /auth/passkey (or, to confirm it is them, POST /users/me/passkeys/options) takes.
+ */
+export async function usePasskey() {
+  const optionsJSON = await request("POST", "/auth/passkey/options");
+  return ceremony(() => startAuthentication({ optionsJSON }), "get");
+}
 
 const UNSUITABLE =
   "This authenticator cannot hold a passkey for this site: it must keep the passkey itself and check your fingerprint, face or PIN. Try another device or password manager.";

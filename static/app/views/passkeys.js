@@ -1,6 +1,5 @@
 import { formatDate, h, pageTitle, replaceChildren, statusRegion } from "../dom.js";
 import { confirmingButton, field, form, inputs, showError } from "../forms.js";
-import { request } from "../api.js";
 import { authed } from "../session.js";
 import { createPasskey, passkeysSupported, usePasskey } from "../webauthn.js";
 
@@ -125,7 +124,7 @@ export function passkeysPage({ title }) {
       submit: "Confirm with a passkey instead",
       secondary: true,
       fields: [h("p", { class: "hint" }, "No password at hand? One of your passkeys can confirm it is you; then the browser makes the new one.")],
-      onSubmit: async () => addPasskey({ credential: await usePasskey(await request("POST", "/auth/passkey/options")) }, nameOf()),
+      onSubmit: async () => addPasskey({ credential: await usePasskey() }, nameOf()),
     });
     return confirmForm;
   }
