@@ -3,7 +3,7 @@
 // a hook can fail on a route change that was not followed by `npm run client:types`.
 import { readFileSync, writeFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
-import { openApiDocument } from "./openapi-document";
+import { generateApiDocument } from "../src/api-document";
 
 export const CLIENT_TYPES_FILE = new URL("../test/client/api.d.ts", import.meta.url);
 
@@ -17,7 +17,7 @@ const HEADER = `/**
 // openapi-typescript's defaults, so the file is what a team gets from `npx openapi-typescript <url>`
 // (but for the header).
 export async function clientTypes(): Promise<string> {
-  return HEADER + astToString(await openapiTS(await openApiDocument()));
+  return HEADER + astToString(await openapiTS(generateApiDocument() as Parameters<typeof openapiTS>[0]));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,6 +1,7 @@
 // npm run dev: the whole local stack in one process tree. Ctrl-C stops all of it.
 import { spawn } from "node:child_process";
 import { CONFIG_VARIABLES } from "../src/config";
+import { writeApiDocument } from "./openapi-document";
 import { startMailCatcher } from "./stack/mail-catcher";
 import { devStackSettings, ensureDevVars, LOCAL_NEON_URL, localStackVars, readDevVars, WRANGLER_OFFLINE_ENV, type WorkerVars } from "./stack/local-env";
 import { migrateDatabase } from "./stack/migrate-db";
@@ -13,6 +14,8 @@ const OVERRIDABLE = CONFIG_VARIABLES.filter((v) => v !== "DATABASE_URL");
 async function main() {
   if (ensureDevVars()) console.log("created .dev.vars with a fresh signing key and secrets");
   const devVars = readDevVars();
+  // What /api/v1/openapi.json serves, so a route changed since the last build shows in /docs.
+  if (writeApiDocument()) console.log("rewrote static/api/v1/openapi.json: the routes changed it");
   const { ports, dataDir } = devStackSettings();
 
   // DATABASE_URL in the shell selects the Postgres behind the endpoint; otherwise embedded PGlite.

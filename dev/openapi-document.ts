@@ -1,16 +1,16 @@
-// Writes the API's OpenAPI document, as the worker serves it at /api/v1/openapi.json, to a file: what
-// `npm run lint:openapi` lints. (Not to stdout: the worker's request log goes there.)
-import { writeFileSync } from "node:fs";
-import { createApp } from "../src/app";
+// npm run openapi:document: writes the API's OpenAPI document to the static asset the worker serves at
+// /api/v1/openapi.json (src/api-document.ts says why it is prebuilt). npm run dev, build and deploy do it first.
+import { readFileSync, writeFileSync } from "node:fs";
+import { API_DOCUMENT_FILE, apiDocumentText } from "../src/api-document";
 
-export async function openApiDocument(): Promise<string> {
-  const res = await createApp().request("/api/v1/openapi.json");
-  if (!res.ok) throw new Error(`GET /api/v1/openapi.json answered ${res.status}`);
-  return `${JSON.stringify(await res.json(), null, 2)}\n`;
+/** Rewrites the file when the routes changed it; says whether they did. */
+export function writeApiDocument(): boolean {
+  const text = apiDocumentText();
+  if (readFileSync(API_DOCUMENT_FILE, "utf8") === text) return false;
+  writeFileSync(API_DOCUMENT_FILE, text);
+  return true;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = process.argv[2];
-  if (!out) throw new Error("usage: tsx dev/openapi-document.ts <file>");
-  writeFileSync(out, await openApiDocument());
+  console.log(writeApiDocument() ? `wrote ${API_DOCUMENT_FILE}` : `${API_DOCUMENT_FILE} is up to date`);
 }

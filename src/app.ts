@@ -2,19 +2,19 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { systemClock, type Clock } from "./clock";
-import { API_TAGS, documentedRoutes, SECURITY_SCHEMES } from "./http/api-route";
+import { documentedRoutes, SECURITY_SCHEMES } from "./http/api-route";
 import type { AppEnv } from "./http/app-env";
 import { provideDeps } from "./http/deps";
 import { noStoreByDefault } from "./http/cache-control";
 import { answersInOAuthErrors } from "./http/oauth-error";
 import { onError, onNotFound } from "./http/error-handler";
 import { methodNotAllowed } from "./http/method-not-allowed";
-import { serveOpenApiDocument } from "./http/openapi-document";
 import { API_BASE_PATH, PROBLEM_TYPE_PATH } from "./http/paths";
 import { requestLog } from "./http/request-log";
 import { apiCors, apiSecurityHeaders, docsSecurityHeaders } from "./http/security-headers";
 import { validationHook } from "./http/validation";
 import { adminUserRoutes } from "./routes/admin-users";
+import { apiDocumentRoutes } from "./routes/api-document";
 import { authRoutes } from "./routes/auth";
 import { clientConfigRoutes } from "./routes/client-config";
 import { docsRoutes } from "./routes/docs";
@@ -25,7 +25,6 @@ import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 import { JWKS_ROUTE, wellKnownRoutes } from "./routes/well-known";
-import { VERSION } from "./version";
 
 export interface AppOptions {
   /** Tests pass a fixed clock; production uses the system clock. */
@@ -36,8 +35,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 export function createApp({ clock = systemClock }: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  // Its routes are registered below; the 405 check reads them from the document on first use.
-  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Its routes are registered by createApi; the 405 check reads them from the registry on first use.
+  const api = createApi({ clock });
   app.use("*", requestLog());
   app.use("/api/*", apiSecurityHeaders());
   app.use("/.well-known/*", apiSecurityHeaders());
@@ -47,39 +46,6 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   app.use("/api/*", apiCors());
   app.use("/api/*", noStoreByDefault());
   app.use("*", methodNotAllowed(() => documentedRoutes(api.openAPIRegistry)));
-
-  // Before the body limit, so even a 413 from the token endpoint is an RFC 6749 error.
-  api.use(TOKEN_PATH, answersInOAuthErrors());
-  api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
-  // Registered before provideDeps: health and the API document must answer even when config is broken.
-  api.route("/", healthRoutes);
-  serveOpenApiDocument(api, "/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Accounts API",
-      version: VERSION,
-      description: "Registration, verification, login, tokens and profiles.",
-      // Whoever deploys the service answers for it; the reference pages are where its users start.
-      contact: { name: "Accounts API maintainers", url: "/redoc" },
-      license: { name: "MIT", url: "https://opensource.org/license/mit" },
-    },
-    servers: [{ url: API_BASE_PATH }],
-    tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
-  });
-  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) api.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
-  // Served at the origin's root (below), described with the API.
-  api.openAPIRegistry.registerPath(JWKS_ROUTE);
-  api.route("/", clientConfigRoutes);
-  api.use("*", provideDeps({ clock }));
-  // Rate limits are part of each route's definition (apiRoute's `rateLimit`), so an alias
-  // shares its operation's budget and no path is spelled twice.
-  api.route("/", authRoutes);
-  api.route("/", oauthTokenRoutes);
-  api.route("/", userRoutes);
-  api.route("/", passkeyRoutes);
-  api.route("/", sessionRoutes);
-  // After userRoutes: /users/me must win over /users/{id}.
-  api.route("/", adminUserRoutes);
 
   app.route(API_BASE_PATH, api);
   // Load balancers probe the bare path; it is the same handler as /api/v1/health.
@@ -93,4 +59,30 @@ export function createApp({ clock = systemClock }: AppOptions = {}) {
   app.notFound(onNotFound);
   app.onError(onError);
   return app;
+}
+
+/** The API under its base path: every documented operation, and the document itself. */
+export function createApi({ clock = systemClock }: AppOptions = {}) {
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Before the body limit, so even a 413 from the token endpoint is an RFC 6749 error.
+  api.use(TOKEN_PATH, answersInOAuthErrors());
+  api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
+  // Registered before provideDeps: health and the API document must answer even when config is broken.
+  api.route("/", healthRoutes);
+  api.route("/", apiDocumentRoutes);
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) api.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  // Served at the origin's root (createApp), described with the API.
+  api.openAPIRegistry.registerPath(JWKS_ROUTE);
+  api.route("/", clientConfigRoutes);
+  api.use("*", provideDeps({ clock }));
+  // Rate limits are part of each route's definition (apiRoute's `rateLimit`), so an alias
+  // shares its operation's budget and no path is spelled twice.
+  api.route("/", authRoutes);
+  api.route("/", oauthTokenRoutes);
+  api.route("/", userRoutes);
+  api.route("/", passkeyRoutes);
+  api.route("/", sessionRoutes);
+  // After userRoutes: /users/me must win over /users/{id}.
+  api.route("/", adminUserRoutes);
+  return api;
 }

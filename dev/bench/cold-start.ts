@@ -20,7 +20,7 @@ import { benchWorkerVars } from "./worker-vars";
 import { descendantPids } from "./worker-host";
 
 /** What every sample asks a fresh process, in this order. */
-export const COLD_PATHS = ["/api/v1/health", "/api/v1/openapi.json", "/api/v1/health/db"] as const;
+export const COLD_PATHS = ["/api/v1/health", "/api/v1/client-config", "/api/v1/health/db"] as const;
 
 export interface ColdSample {
   readyMs: number;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorker } from "../../dev/bench/build";
 import { generateSigningJwk, generateTokenSecret } from "../../dev/stack/secrets";
+import { API_DOCUMENT_FILE } from "../../src/api-document";
 import { createApp } from "../../src/app";
 import { getConfig } from "../../src/config";
 import type { Env } from "../../src/env";
@@ -35,6 +36,14 @@ describe("zod in src", () => {
 
 type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
 
+/** The assets binding as this test needs it: the files under static/ (nothing here asks for a missing one). */
+const staticAssets = {
+  fetch: async (input: RequestInfo | URL) => {
+    const path = new URL(input instanceof Request ? input.url : input).pathname;
+    return new Response(readFileSync(join("static", path)), { headers: { "content-type": path.endsWith(".json") ? "application/json" : "text/plain" } });
+  },
+} as unknown as Fetcher;
+
 describe("the deployed bundle", () => {
   const workdir = mkdtempSync(join(tmpdir(), "accounts-bundle-test-"));
   const env = {
@@ -46,7 +55,8 @@ describe("the deployed bundle", () => {
     RESEND_API_KEY: "re_test_key",
     MAIL_FROM: "Accounts <no-reply@accounts.test>",
     APP_URL: "https://accounts.test",
-  } as Env;
+    ASSETS: staticAssets,
+  } as unknown as Env;
   const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
   const source = createApp();
   const fromSource: Fetcher = async (path, init) => source.request(path, init, env, ctx);
@@ -73,10 +83,13 @@ describe("the deployed bundle", () => {
     for (const kind of ["NeonHttpSession", "PgDatabase", "PgDialect", "PgSelectBuilder", "PgTable"]) expect(code).not.toContain(`"${kind}"`);
   });
 
-  it("serves the OpenAPI document byte for byte as the source does", async () => {
-    const [a, b] = await Promise.all([fromSource("/api/v1/openapi.json"), fromBundle("/api/v1/openapi.json")]);
-    expect(b.status).toBe(200);
-    expect(Buffer.from(await b.arrayBuffer())).toEqual(Buffer.from(await a.arrayBuffer()));
+  it("serves the prebuilt OpenAPI document byte for byte, with no generator of its own", async () => {
+    const res = await fromBundle("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(readFileSync(API_DOCUMENT_FILE));
+    // zod-to-openapi's generator classes, by their messages.
+    expect(code.includes("Unknown zod object type")).toBe(false);
   });
 
   it("answers bad input exactly as the source does", async () => {
