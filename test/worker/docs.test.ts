@@ -1,5 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, roundTrips } from "./helpers";
+import { systemClock } from "../../src/clock";
+import { call, roundTrips, workerWith } from "./helpers";
 
 interface OpenApiDoc {
   openapi: string;
@@ -79,6 +81,20 @@ describe("GET /api/v1/openapi.json", () => {
     expect(doc.paths["/auth/refresh"]!.post!.security).toEqual([{ refreshCookie: [] }, {}]);
     // Swagger UI's Authorize button: an OAuth2 password flow against our token endpoint.
     expect(doc.components.securitySchemes.oauth2).toMatchObject({ type: "oauth2", flows: { password: { tokenUrl: "/api/v1/auth/token" } } });
+  });
+});
+
+describe("the prebuilt document", () => {
+  it("is served with the API's headers, and a deployment without it says so instead of serving the app", async () => {
+    const res = await call("GET", "/api/v1/openapi.json");
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    // The assets binding answers unknown paths with the app's index.html (single-page-application fallback).
+    const appShell = { fetch: async () => new Response("<!doctype html>", { headers: { "content-type": "text/html" } }) };
+    const missing = await workerWith(systemClock, { ...env, ASSETS: appShell })("GET", "/api/v1/openapi.json");
+    expect(missing.status).toBe(500);
+    expect(missing.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await missing.json()) as { code: string }).code).toBe("configuration_error");
   });
 });
 
