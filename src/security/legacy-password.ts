@@ -31,6 +31,39 @@ export const isLegacyHash = (stored: string): boolean => BCRYPT.test(stored) || 
 // fromBase64 takes the unpadded form (as for refresh tokens); a length no base64 has throws.
 const ab64 = (text: string) => fromBase64(text.replace(/\./g, "+"));
 
+export type LegacyHashScheme = "bcrypt" | "pbkdf2_sha256";
+
+type LegacyHash =
+  | { scheme: "bcrypt" }
+  | { scheme: "pbkdf2_sha256"; iterations: number; salt: Uint8Array; key: Uint8Array };
+
+/**
+ * `stored` read as one of the legacy formats, within the bounds sign-in checks; undefined when no password
+ * can match it (another format, a cost or round count out of bounds, a salt no base64 takes).
+ */
+function parseLegacyHash(stored: string): LegacyHash | undefined {
+  const bcryptMatch = BCRYPT.exec(stored);
+  if (bcryptMatch) {
+    const cost = Number(bcryptMatch[1]);
+    return cost >= BCRYPT_COSTS.min && cost <= BCRYPT_COSTS.max ? { scheme: "bcrypt" } : undefined;
+  }
+  const pbkdf2Match = PBKDF2.exec(stored);
+  if (!pbkdf2Match) return undefined;
+  const iterations = Number(pbkdf2Match[1]);
+  if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) return undefined;
+  try {
+    return { scheme: "pbkdf2_sha256", iterations, salt: ab64(pbkdf2Match[2]!), key: ab64(pbkdf2Match[3]!) };
+  } catch {
+    return undefined; // a corrupt row: no password matches it
+  }
+}
+
+/**
+ * The passlib scheme of `stored` when sign-in can check a password against it, else undefined: what the
+ * import command (dev/import/) asks before it copies a hash, so it never copies one no password opens.
+ */
+export const legacyHashScheme = (stored: string): LegacyHashScheme | undefined => parseLegacyHash(stored)?.scheme;
+
 async function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   if (iterations > WEBCRYPTO_PBKDF2_MAX_ITERATIONS) return pbkdf2Async(sha256, password, salt, { c: iterations, dkLen: 32 });
   const key = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
@@ -39,23 +72,8 @@ async function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: 
 
 /** True when `password` matches the legacy `stored` hash; false for a mismatch or a hash out of bounds. */
 export async function verifyLegacyPassword(password: string, stored: string): Promise<boolean> {
-  const bcryptMatch = BCRYPT.exec(stored);
-  if (bcryptMatch) {
-    const cost = Number(bcryptMatch[1]);
-    if (cost < BCRYPT_COSTS.min || cost > BCRYPT_COSTS.max) return false;
-    return (await loadBcrypt()).compare(password, stored);
-  }
-  const pbkdf2Match = PBKDF2.exec(stored);
-  if (pbkdf2Match) {
-    const iterations = Number(pbkdf2Match[1]);
-    if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) return false;
-    let salt: Uint8Array;
-    try {
-      salt = ab64(pbkdf2Match[2]!);
-    } catch {
-      return false; // a corrupt row: no password matches it
-    }
-    return constantTimeEqual(await pbkdf2Sha256(utf8(password), salt, iterations), ab64(pbkdf2Match[3]!));
-  }
+  const hash = parseLegacyHash(stored);
+  if (hash?.scheme === "bcrypt") return (await loadBcrypt()).compare(password, stored);
+  if (hash?.scheme === "pbkdf2_sha256") return constantTimeEqual(await pbkdf2Sha256(utf8(password), hash.salt, hash.iterations), hash.key);
   return false;
 }

@@ -1,5 +1,5 @@
 import { constantTimeEqual } from "./constant-time";
-import { isLegacyHash, verifyLegacyPassword } from "./legacy-password";
+import { isLegacyHash, legacyHashScheme, verifyLegacyPassword, type LegacyHashScheme } from "./legacy-password";
 import { fromBase64, toBase64, utf8 } from "./encoding";
 import { keyedBytes } from "./hmac";
 import { randomBytes } from "./random";
@@ -40,17 +40,41 @@ export interface PasswordCheck {
   needsRehash: boolean;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
-  if (isLegacyHash(stored)) return verifyImportedPassword(password, stored);
+interface ScryptHash {
+  params: ScryptParams;
+  salt: Uint8Array;
+  key: Uint8Array;
+}
+
+/** `stored` as our scrypt format within bounds, or undefined when no password can match it. */
+function parseScryptHash(stored: string): ScryptHash | undefined {
   const m = FORMAT.exec(stored);
-  if (!m) return { ok: false, needsRehash: false };
+  if (!m) return undefined;
   const params = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
   // Bounds keep a corrupt row from asking for gigabytes of memory or minutes of CPU.
-  if (params.ln < 10 || params.ln > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) {
-    return { ok: false, needsRehash: false };
+  if (params.ln < 10 || params.ln > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) return undefined;
+  try {
+    return { params, salt: fromBase64(m[4]!), key: fromBase64(m[5]!) };
+  } catch {
+    return undefined; // base64 of a length no encoder makes: a corrupt row
   }
-  const expected = fromBase64(m[5]!);
-  const actual = await scrypt(utf8(normalizePassword(password)), fromBase64(m[4]!), params, expected.length);
+}
+
+export type PasswordHashScheme = "scrypt" | LegacyHashScheme;
+
+/**
+ * The scheme of a stored hash that sign-in can check a password against (ours, or one of the legacy
+ * formats), else undefined. The import command copies only hashes this recognises.
+ */
+export const passwordHashScheme = (stored: string): PasswordHashScheme | undefined =>
+  parseScryptHash(stored) ? "scrypt" : legacyHashScheme(stored);
+
+export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
+  if (isLegacyHash(stored)) return verifyImportedPassword(password, stored);
+  const hash = parseScryptHash(stored);
+  if (!hash) return { ok: false, needsRehash: false };
+  const { params, salt, key: expected } = hash;
+  const actual = await scrypt(utf8(normalizePassword(password)), salt, params, expected.length);
   const ok = constantTimeEqual(actual, expected);
   const needsRehash = params.ln !== CURRENT_PARAMS.ln || params.r !== CURRENT_PARAMS.r || params.p !== CURRENT_PARAMS.p;
   return { ok, needsRehash: ok && needsRehash };
