@@ -1,32 +1,25 @@
-import { decodeCBORToNativeValueNoLeftoverBytes } from "@oslojs/cbor";
-import {
-  ClientDataType,
-  COSEKeyType,
-  coseAlgorithmEdDSA,
-  coseAlgorithmES256,
-  coseAlgorithmRS256,
-  coseEllipticCurveEd25519,
-  coseEllipticCurveP256,
-  parseAuthenticatorData,
-  parseClientDataJSON,
-  type AuthenticatorData,
-  type COSEPublicKey,
-} from "@oslojs/webauthn";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { CborError, decodeCbor, decodeCborItem, type CborMap } from "./cbor";
 import { constantTimeEqual } from "./constant-time";
 import { fromBase64, toBase64Url, utf8 } from "./encoding";
 
 /**
- * WebAuthn's relying-party checks (Level 3, §7.1 and §7.2) for passkeys, on WebCrypto. @oslojs/webauthn
- * parses what the authenticator sent (CBOR, authenticator data, COSE keys); the checks and the signature
- * are here. Attestation is not asked for ("none"): a passkey is trusted because a signed-in user with
- * the password registered it, not because of who made the authenticator, so attestation statements are
- * not verified (SimpleWebAuthn's server library verifies seven formats through ASN.1 and X.509 parsers:
- * 86 KiB gzipped, more than half of this worker).
+ * WebAuthn's relying-party checks (Level 3, §7.1 and §7.2) for passkeys, on WebCrypto. What the browser
+ * and the authenticator send is read here too: client data as JSON, authenticator data and COSE keys by
+ * hand, the CBOR in them with ./cbor (strict, and only what WebAuthn uses; a general library cost 6.5 KiB
+ * gzipped of the bundle). Attestation is not asked for ("none"): a passkey is trusted because a signed-in
+ * user with the password registered it, not because of who made the authenticator, so attestation
+ * statements are not verified (SimpleWebAuthn's server library verifies seven formats through ASN.1 and
+ * X.509 parsers: 86 KiB gzipped, more than half of this worker).
  */
 
+/** COSE algorithms (RFC 9053), the ones offered. */
+const EDDSA = -8;
+const ES256 = -7;
+const RS256 = -257;
+
 /** The COSE algorithms offered, in order of preference: Ed25519, P-256, RSA (Windows Hello). */
-export const PASSKEY_ALGORITHMS = [coseAlgorithmEdDSA, coseAlgorithmES256, coseAlgorithmRS256] as const;
+export const PASSKEY_ALGORITHMS = [EDDSA, ES256, RS256] as const;
 export const CHALLENGE_BYTES = 32;
 /** What the browser is told to wait for the user (ms); challenges live a little longer (5 min). */
 export const CEREMONY_TIMEOUT_MS = 4 * 60 * 1000;
@@ -59,88 +52,183 @@ const decodeBase64Url = (text: string, what: string): Uint8Array => {
   }
 };
 
+/** CBOR the authenticator sent, decoded; malformed is a refusal like any other. */
+function readCbor<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof CborError) return fail(`malformed CBOR in ${what}: ${err.message}`);
+    throw err;
+  }
+}
+
 interface ClientChecks {
-  type: ClientDataType;
+  type: "webauthn.create" | "webauthn.get";
   rp: RelyingParty;
+}
+
+/** CollectedClientData (§5.8.1): the members the checks read, each of the type it must have. */
+function readClientData(raw: Uint8Array): { type: string; challenge: Uint8Array; origin: string; crossOrigin: boolean } {
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(raw));
+  } catch {
+    return fail("clientDataJSON is not JSON");
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return fail("clientDataJSON is not a JSON object");
+  const { type, challenge, origin, crossOrigin = false } = data as Record<string, unknown>;
+  if (typeof type !== "string") return fail("clientData.type is missing or not a string");
+  if (typeof challenge !== "string") return fail("clientData.challenge is missing or not a string");
+  if (typeof origin !== "string") return fail("clientData.origin is missing or not a string");
+  if (typeof crossOrigin !== "boolean") return fail("clientData.crossOrigin is not a boolean");
+  return { type, challenge: decodeBase64Url(challenge, "clientData.challenge"), origin, crossOrigin };
 }
 
 /** clientDataJSON: the ceremony's type and origin; answers the challenge it carries, to look up. */
 function checkClientData(clientDataJSON: string, { type, rp }: ClientChecks): { challenge: Uint8Array; raw: Uint8Array } {
   const raw = decodeBase64Url(clientDataJSON, "clientDataJSON");
-  let data;
-  try {
-    data = parseClientDataJSON(raw);
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-  if (data.type !== type) fail(`clientData.type is not ${type === ClientDataType.Create ? "webauthn.create" : "webauthn.get"}`);
+  const data = readClientData(raw);
+  if (data.type !== type) fail(`clientData.type is not ${type}`);
   if (!rp.origins.includes(data.origin)) fail(`origin ${data.origin} is not allowed`);
   if (data.crossOrigin) fail("the ceremony ran in a cross-origin frame");
   return { challenge: data.challenge, raw };
 }
 
-/** Authenticator data: for this relying party, the user present and verified (passkeys ask for both). */
-function checkAuthenticatorData(raw: Uint8Array, rp: RelyingParty): { data: AuthenticatorData; backupEligible: boolean; backedUp: boolean } {
-  let data: AuthenticatorData;
-  try {
-    data = parseAuthenticatorData(raw);
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-  if (!constantTimeEqual(data.relyingPartyIdHash, sha256(utf8(rp.id)))) fail(`the credential is not for rp id ${rp.id}`);
-  if (!data.userPresent) fail("the user was not present");
-  if (!data.userVerified) fail("the user was not verified");
-  // Flags byte (§6.1): BE (bit 3) may the credential be synced; BS (bit 4) is it backed up now.
-  const flags = raw[32]!;
-  const backupEligible = (flags & 0x08) !== 0;
-  const backedUp = (flags & 0x10) !== 0;
-  if (backedUp && !backupEligible) fail("backed up but not backup-eligible");
-  return { data, backupEligible, backedUp };
+interface AuthenticatorData {
+  rpIdHash: Uint8Array;
+  userPresent: boolean;
+  userVerified: boolean;
+  /** May the credential be synced to other devices; is it backed up now. */
+  backupEligible: boolean;
+  backedUp: boolean;
+  signCount: number;
+  /** Attested credential data: the new credential, at registration. */
+  credential: { id: Uint8Array; publicKey: CborMap } | null;
 }
 
-const bigintBytes = (value: bigint, length?: number): Uint8Array => {
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
-  if (length !== undefined) hex = hex.padStart(length * 2, "0");
-  return Uint8Array.from(hex.match(/../g)!, (byte) => parseInt(byte, 16));
-};
+/** The flags byte's bits (§6.1). */
+const UP = 0x01;
+const UV = 0x04;
+const BE = 0x08;
+const BS = 0x10;
+const AT = 0x40;
+const ED = 0x80;
+
+/**
+ * Authenticator data (§6.1): rpIdHash (32 bytes), flags (1), signCount (4, big-endian); then with AT the
+ * attested credential data (§6.5.1), with ED the extensions (a CBOR map); nothing after.
+ */
+function readAuthenticatorData(raw: Uint8Array): AuthenticatorData {
+  if (raw.length < 37) fail("authenticator data under 37 bytes");
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const flags = raw[32]!;
+  let at = 37;
+  let credential: AuthenticatorData["credential"] = null;
+  if (flags & AT) {
+    // aaguid (16 bytes), credentialIdLength (2, big-endian), credentialId, credentialPublicKey (one CBOR item).
+    if (raw.length < at + 18) fail("attested credential data cut short");
+    const idLength = view.getUint16(at + 16);
+    at += 18;
+    if (idLength > raw.length - at) fail("a credential id longer than the authenticator data");
+    const id = raw.subarray(at, at + idLength);
+    const key = readCbor("the credential public key", () => decodeCborItem(raw, at + idLength));
+    if (!(key.value instanceof Map)) return fail("the credential public key is not a CBOR map");
+    credential = { id, publicKey: key.value };
+    at = key.end;
+  }
+  if (flags & ED) {
+    const extensions = readCbor("the authenticator extensions", () => decodeCborItem(raw, at));
+    if (!(extensions.value instanceof Map)) fail("the authenticator extensions are not a CBOR map");
+    at = extensions.end;
+  }
+  if (at !== raw.length) fail(`bytes left after the authenticator data: ${raw.length - at}`);
+  return {
+    rpIdHash: raw.subarray(0, 32),
+    userPresent: (flags & UP) !== 0,
+    userVerified: (flags & UV) !== 0,
+    backupEligible: (flags & BE) !== 0,
+    backedUp: (flags & BS) !== 0,
+    signCount: view.getUint32(33),
+    credential,
+  };
+}
+
+/** Authenticator data: for this relying party, the user present and verified (passkeys ask for both). */
+function checkAuthenticatorData(raw: Uint8Array, rp: RelyingParty): AuthenticatorData {
+  const data = readAuthenticatorData(raw);
+  if (!constantTimeEqual(data.rpIdHash, sha256(utf8(rp.id)))) fail(`the credential is not for rp id ${rp.id}`);
+  if (!data.userPresent) fail("the user was not present");
+  if (!data.userVerified) fail("the user was not verified");
+  if (data.backedUp && !data.backupEligible) fail("backed up but not backup-eligible");
+  return data;
+}
+
+/** COSE_Key (RFC 9052 §7, RFC 9053 §7): the labels and values read. */
+const KTY = 1;
+const ALG = 3;
+const OKP = 1;
+const EC2 = 2;
+const RSA = 3;
+const P256 = 1;
+const ED25519 = 6;
+
+/** A byte string parameter of the key, of exactly `length` bytes if given. */
+function keyBytes(key: CborMap, label: number, name: string, length?: number): Uint8Array {
+  const value = key.get(label);
+  if (!(value instanceof Uint8Array) || (length !== undefined && value.length !== length)) return fail(`unreadable public key: its ${name}`);
+  return value;
+}
+
+/** JWK integers are big-endian without leading zero bytes (RFC 7518 §2, Base64urlUInt). */
+function unsignedBytes(bytes: Uint8Array): Uint8Array {
+  let first = 0;
+  while (first < bytes.length - 1 && bytes[first] === 0) first++;
+  return bytes.subarray(first);
+}
 
 /** The credential's public key as a JWK, for crypto.subtle.importKey, and its COSE algorithm. */
-function publicKeyJwk(key: COSEPublicKey): { jwk: JsonWebKey; algorithm: number } {
-  try {
-    const algorithm = key.algorithm();
-    const type = key.type();
-    if (algorithm === coseAlgorithmES256 && type === COSEKeyType.EC2) {
-      const { curve, x, y } = key.ec2();
-      if (curve !== coseEllipticCurveP256) fail("ES256 on a curve other than P-256");
-      return { algorithm, jwk: { kty: "EC", crv: "P-256", x: toBase64Url(bigintBytes(x, 32)), y: toBase64Url(bigintBytes(y, 32)) } };
-    }
-    if (algorithm === coseAlgorithmEdDSA && type === COSEKeyType.OKP) {
-      const { curve, x } = key.okp();
-      if (curve !== coseEllipticCurveEd25519) fail("EdDSA on a curve other than Ed25519");
-      return { algorithm, jwk: { kty: "OKP", crv: "Ed25519", x: toBase64Url(x) } };
-    }
-    if (algorithm === coseAlgorithmRS256 && type === COSEKeyType.RSA) {
-      const { n, e } = key.rsa();
-      if (n < 1n << 2047n) fail("an RSA key under 2048 bits");
-      return { algorithm, jwk: { kty: "RSA", n: toBase64Url(bigintBytes(n)), e: toBase64Url(bigintBytes(e)) } };
-    }
-  } catch (err) {
-    if (err instanceof WebAuthnRejected) throw err;
-    return fail(`unreadable public key: ${(err as Error).message}`);
+function publicKeyJwk(key: CborMap): { jwk: JsonWebKey; algorithm: number } {
+  const algorithm = key.get(ALG);
+  const type = key.get(KTY);
+  if (typeof algorithm !== "number") return fail("unreadable public key: its alg");
+  if (typeof type !== "number") return fail("unreadable public key: its kty");
+  if (algorithm === ES256 && type === EC2) {
+    // crv -1, x -2, y -3: the point's coordinates, each the curve's full 32 bytes.
+    const curve = key.get(-1);
+    const x = keyBytes(key, -2, "x", 32);
+    const y = keyBytes(key, -3, "y", 32);
+    if (curve !== P256) fail("ES256 on a curve other than P-256");
+    return { algorithm, jwk: { kty: "EC", crv: "P-256", x: toBase64Url(x), y: toBase64Url(y) } };
+  }
+  if (algorithm === EDDSA && type === OKP) {
+    // crv -1, x -2: the key's 32 bytes (any other length would be stored, then fail every sign-in);
+    // a private key (d, -4) has no business here.
+    const curve = key.get(-1);
+    const x = keyBytes(key, -2, "x", 32);
+    if (key.has(-4)) fail("a public key carrying its private key");
+    if (curve !== ED25519) fail("EdDSA on a curve other than Ed25519");
+    return { algorithm, jwk: { kty: "OKP", crv: "Ed25519", x: toBase64Url(x) } };
+  }
+  if (algorithm === RS256 && type === RSA) {
+    // n -1, e -2: a 2048-bit modulus (256 bytes, the top bit set: Windows Hello's size, and the only one
+    // this service has ever taken) and a 3-byte exponent (65537).
+    const n = keyBytes(key, -1, "n", 256);
+    const e = keyBytes(key, -2, "e", 3);
+    if (n[0]! < 0x80) fail("an RSA key under 2048 bits");
+    return { algorithm, jwk: { kty: "RSA", n: toBase64Url(n), e: toBase64Url(unsignedBytes(e)) } };
   }
   return fail("a public key algorithm that was not offered");
 }
 
 const IMPORT: Record<number, SubtleCryptoImportKeyAlgorithm> = {
-  [coseAlgorithmES256]: { name: "ECDSA", namedCurve: "P-256" },
-  [coseAlgorithmEdDSA]: { name: "Ed25519" },
-  [coseAlgorithmRS256]: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+  [ES256]: { name: "ECDSA", namedCurve: "P-256" },
+  [EDDSA]: { name: "Ed25519" },
+  [RS256]: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
 };
 const VERIFY: Record<number, SubtleCryptoSignAlgorithm> = {
-  [coseAlgorithmES256]: { name: "ECDSA", hash: "SHA-256" },
-  [coseAlgorithmEdDSA]: { name: "Ed25519" },
-  [coseAlgorithmRS256]: { name: "RSASSA-PKCS1-v1_5" },
+  [ES256]: { name: "ECDSA", hash: "SHA-256" },
+  [EDDSA]: { name: "Ed25519" },
+  [RS256]: { name: "RSASSA-PKCS1-v1_5" },
 };
 
 /** An ECDSA signature as WebAuthn sends it (ASN.1 DER SEQUENCE of two INTEGERs) → WebCrypto's r‖s. */
@@ -169,7 +257,7 @@ function derToRaw(der: Uint8Array): Uint8Array {
 async function verifySignature(jwk: JsonWebKey, algorithm: number, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
   const importAs = IMPORT[algorithm] ?? fail(`unknown algorithm ${algorithm}`);
   const key = await crypto.subtle.importKey("jwk", jwk, importAs, false, ["verify"]);
-  const sig = algorithm === coseAlgorithmES256 ? derToRaw(signature) : signature;
+  const sig = algorithm === ES256 ? derToRaw(signature) : signature;
   return crypto.subtle.verify(VERIFY[algorithm]!, key, sig, message);
 }
 
@@ -196,17 +284,12 @@ export interface RegisteredPasskey {
 
 /** The registration response read and checked, all but its challenge: `challengeKey` is looked up by the caller. */
 export function readRegistration(response: RegistrationResponse, rp: RelyingParty): { challengeKey: string; passkey: RegisteredPasskey } {
-  const client = checkClientData(response.response.clientDataJSON, { type: ClientDataType.Create, rp });
-  const attestation = decodeBase64Url(response.response.attestationObject, "attestationObject");
-  let decoded: unknown;
-  try {
-    decoded = decodeCBORToNativeValueNoLeftoverBytes(attestation, 4);
-  } catch {
-    return fail("attestationObject is not CBOR");
-  }
-  const authData = (decoded as { authData?: unknown }).authData;
+  const client = checkClientData(response.response.clientDataJSON, { type: "webauthn.create", rp });
+  const attestationObject = decodeBase64Url(response.response.attestationObject, "attestationObject");
+  const attestation = readCbor("attestationObject", () => decodeCbor(attestationObject));
+  const authData = attestation instanceof Map ? attestation.get("authData") : undefined;
   if (!(authData instanceof Uint8Array)) return fail("attestationObject has no authData");
-  const { data, backupEligible, backedUp } = checkAuthenticatorData(authData, rp);
+  const data = checkAuthenticatorData(authData, rp);
   const credential = data.credential ?? fail("no credential in the authenticator data");
   const credentialId = toBase64Url(credential.id);
   if (credentialId !== response.rawId || response.id !== response.rawId) fail("the response's id is not the credential's");
@@ -218,9 +301,9 @@ export function readRegistration(response: RegistrationResponse, rp: RelyingPart
       credentialId,
       publicKey: JSON.stringify(jwk),
       algorithm,
-      signCount: data.signatureCounter,
-      backupEligible,
-      backedUp,
+      signCount: data.signCount,
+      backupEligible: data.backupEligible,
+      backedUp: data.backedUp,
       transports: [...new Set(response.response.transports ?? [])].filter((t) => /^[a-z-]{1,20}$/.test(t)).slice(0, 8),
     },
   };
@@ -248,9 +331,9 @@ export interface AssertionRead {
 /** The assertion read and checked, all but its challenge (looked up by the caller) and its signature (`verify`). */
 export function readAssertion(response: AuthenticationResponse, rp: RelyingParty): AssertionRead {
   if (response.id !== response.rawId) fail("the response's id is not its rawId");
-  const client = checkClientData(response.response.clientDataJSON, { type: ClientDataType.Get, rp });
+  const client = checkClientData(response.response.clientDataJSON, { type: "webauthn.get", rp });
   const authData = decodeBase64Url(response.response.authenticatorData, "authenticatorData");
-  const { data, backedUp } = checkAuthenticatorData(authData, rp);
+  const data = checkAuthenticatorData(authData, rp);
   const signature = decodeBase64Url(response.response.signature, "signature");
   const handle = response.response.userHandle ? new TextDecoder().decode(decodeBase64Url(response.response.userHandle, "userHandle")) : null;
   return {
@@ -263,7 +346,7 @@ export function readAssertion(response: AuthenticationResponse, rp: RelyingParty
       message.set(authData);
       message.set(sha256(client.raw), authData.length);
       if (!(await verifySignature(JSON.parse(stored.publicKey) as JsonWebKey, stored.algorithm, signature, message))) fail("the signature does not verify");
-      return { signCount: data.signatureCounter, backedUp };
+      return { signCount: data.signCount, backedUp: data.backedUp };
     },
   };
 }

@@ -25,7 +25,7 @@ export const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(..
 export const fromB64url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-const concat = (...parts: Uint8Array[]) => {
+export const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -35,8 +35,8 @@ const concat = (...parts: Uint8Array[]) => {
   return out;
 };
 
-// CBOR (RFC 8949) for what WebAuthn uses: integers, byte and text strings, maps.
-type Cbor = number | string | Uint8Array | Map<number | string, Cbor>;
+// CBOR (RFC 8949) for what WebAuthn uses: integers, byte and text strings, booleans, arrays, maps.
+export type Cbor = number | string | boolean | Uint8Array | Cbor[] | Map<number | string, Cbor>;
 function head(major: number, n: number): Uint8Array {
   if (n < 24) return Uint8Array.of((major << 5) | n);
   if (n < 256) return Uint8Array.of((major << 5) | 24, n);
@@ -46,7 +46,9 @@ function head(major: number, n: number): Uint8Array {
 export function cbor(value: Cbor): Uint8Array {
   if (typeof value === "number") return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === "string") return concat(head(3, utf8(value).length), utf8(value));
+  if (typeof value === "boolean") return Uint8Array.of(value ? 0xf5 : 0xf4);
   if (value instanceof Uint8Array) return concat(head(2, value.length), value);
+  if (Array.isArray(value)) return concat(head(4, value.length), ...value.map(cbor));
   return concat(head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)]));
 }
 
@@ -74,6 +76,14 @@ export interface Bend {
   signCount?: number;
   /** Flip a bit of the signature. */
   badSignature?: boolean;
+  /** Rewrite the client data's JSON text. */
+  clientDataJSON?: (json: string) => string;
+  /** Rewrite the credential public key's bytes (a COSE key in CBOR) inside the authenticator data. */
+  coseKey?: (key: Uint8Array) => Uint8Array;
+  /** Rewrite the authenticator data, before it is signed or put in the attestation object. */
+  authData?: (authData: Uint8Array) => Uint8Array;
+  /** Make the attestation object's bytes around the authenticator data (default: "none", as CBOR). */
+  attestationObject?: (authData: Uint8Array) => Uint8Array;
 }
 
 export class SoftwareAuthenticator {
@@ -115,11 +125,13 @@ export class SoftwareAuthenticator {
       0x01 | (bend.userVerified === false ? 0 : 0x04) | (this.synced ? 0x18 : 0) | (attested ? 0x40 : 0);
     const count = bend.signCount ?? this.counter;
     const counter = Uint8Array.of(count >>> 24, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff);
-    return concat(await sha256(utf8(rpId)), Uint8Array.of(flags), counter, attested ?? new Uint8Array());
+    const authData = concat(await sha256(utf8(rpId)), Uint8Array.of(flags), counter, attested ?? new Uint8Array());
+    return bend.authData ? bend.authData(authData) : authData;
   }
 
   private clientData(type: string, challenge: string, bend: Bend): Uint8Array {
-    return utf8(JSON.stringify({ type: bend.type ?? type, challenge: bend.challenge ?? challenge, origin: bend.origin ?? this.origin, crossOrigin: bend.crossOrigin ?? false }));
+    const json = JSON.stringify({ type: bend.type ?? type, challenge: bend.challenge ?? challenge, origin: bend.origin ?? this.origin, crossOrigin: bend.crossOrigin ?? false });
+    return utf8(bend.clientDataJSON ? bend.clientDataJSON(json) : json);
   }
 
   /** navigator.credentials.create(): a new key pair, answered with "none" attestation. */
@@ -128,9 +140,12 @@ export class SoftwareAuthenticator {
     this.keys = await this.keyPair();
     this.userHandle = options.user.id;
     const id = fromB64url(this.credentialId);
-    const attested = concat(new Uint8Array(16), Uint8Array.of(id.length >> 8, id.length & 0xff), id, await this.coseKey());
+    const coseKey = await this.coseKey();
+    const attested = concat(new Uint8Array(16), Uint8Array.of(id.length >> 8, id.length & 0xff), id, bend.coseKey ? bend.coseKey(coseKey) : coseKey);
     const authData = await this.authData(bend.rpId ?? options.rp.id, bend, attested);
-    const attestationObject = cbor(new Map<string, Cbor>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]));
+    const attestationObject = bend.attestationObject
+      ? bend.attestationObject(authData)
+      : cbor(new Map<string, Cbor>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]));
     return {
       id: this.credentialId,
       rawId: this.credentialId,
