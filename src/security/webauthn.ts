@@ -254,9 +254,21 @@ function derToRaw(der: Uint8Array): Uint8Array {
   return out;
 }
 
-async function verifySignature(jwk: JsonWebKey, algorithm: number, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+/**
+ * The key as WebCrypto verifies with it. Registration imports it once too, so a key that reads well but
+ * cannot be used (an EC point off the curve) is refused there, not stored to fail every sign-in later.
+ */
+async function verifyingKey(jwk: JsonWebKey, algorithm: number): Promise<CryptoKey> {
   const importAs = IMPORT[algorithm] ?? fail(`unknown algorithm ${algorithm}`);
-  const key = await crypto.subtle.importKey("jwk", jwk, importAs, false, ["verify"]);
+  try {
+    return await crypto.subtle.importKey("jwk", jwk, importAs, false, ["verify"]);
+  } catch {
+    return fail("a public key WebCrypto cannot import");
+  }
+}
+
+async function verifySignature(jwk: JsonWebKey, algorithm: number, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  const key = await verifyingKey(jwk, algorithm);
   const sig = algorithm === ES256 ? derToRaw(signature) : signature;
   return crypto.subtle.verify(VERIFY[algorithm]!, key, sig, message);
 }
@@ -283,7 +295,7 @@ export interface RegisteredPasskey {
 }
 
 /** The registration response read and checked, all but its challenge: `challengeKey` is looked up by the caller. */
-export function readRegistration(response: RegistrationResponse, rp: RelyingParty): { challengeKey: string; passkey: RegisteredPasskey } {
+export async function readRegistration(response: RegistrationResponse, rp: RelyingParty): Promise<{ challengeKey: string; passkey: RegisteredPasskey }> {
   const client = checkClientData(response.response.clientDataJSON, { type: "webauthn.create", rp });
   const attestationObject = decodeBase64Url(response.response.attestationObject, "attestationObject");
   const attestation = readCbor("attestationObject", () => decodeCbor(attestationObject));
@@ -295,6 +307,7 @@ export function readRegistration(response: RegistrationResponse, rp: RelyingPart
   if (credentialId !== response.rawId || response.id !== response.rawId) fail("the response's id is not the credential's");
   if (credential.id.length > 1023) fail("a credential id over 1023 bytes");
   const { jwk, algorithm } = publicKeyJwk(credential.publicKey);
+  await verifyingKey(jwk, algorithm);
   return {
     challengeKey: challengeKey(client.challenge),
     passkey: {
