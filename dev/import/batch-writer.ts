@@ -24,6 +24,29 @@ const CHECKED = `
 
 const FREE = `email_of_id IS NULL AND NOT email_here AND NOT username_here`;
 
+/** The columns of users a batch writes. */
+const WRITTEN_COLUMNS = ["id", "email", "password_hash", "full_name", "username", "pending_username", "role", "email_verified_at", "created_at", "updated_at"];
+
+/** The database is not one the batches can go into: not migrated, or not this service's. */
+export class DestinationNotReady extends Error {
+  override name = "DestinationNotReady";
+}
+
+/**
+ * Checked before a row is read: a destination without these columns would otherwise fail at the first
+ * batch with Postgres's words ("relation users does not exist") instead of saying what to do.
+ */
+export async function checkDestination(sql: NeonQueryFunction<false, false>): Promise<void> {
+  const rows = (await sql.query(
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'users'",
+  )) as unknown as { column_name: string }[];
+  const present = new Set(rows.map((r) => r.column_name));
+  const missing = WRITTEN_COLUMNS.filter((c) => !present.has(c));
+  if (missing.length === 0) return;
+  const what = present.size === 0 ? "has no users table" : `has a users table without ${missing.join(", ")}`;
+  throw new DestinationNotReady(`The destination database ${what}: run npm run db:migrate with the same DATABASE_URL first.`);
+}
+
 /**
  * The statement reads the table once, as it was before the batch (a data-modifying CTE's rows are not
  * visible to the rest of its statement), so every row of the answer says what stood in its way. The
@@ -34,7 +57,7 @@ const FREE = `email_of_id IS NULL AND NOT email_here AND NOT username_here`;
 const IMPORT_STATEMENT = `
   WITH ${CHECKED},
   inserted AS (
-    INSERT INTO users (id, email, password_hash, full_name, username, pending_username, role, email_verified_at, created_at, updated_at)
+    INSERT INTO users (${WRITTEN_COLUMNS.join(", ")})
     SELECT id, email, password_hash, full_name, username, pending_username, role,
            CASE WHEN verified THEN $2::timestamptz END, COALESCE(created_at, $2::timestamptz), $2::timestamptz
     FROM checked WHERE ${FREE}

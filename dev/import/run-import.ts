@@ -3,7 +3,7 @@
 import { neon } from "@neondatabase/serverless";
 import type { DatabaseTarget } from "../stack/database-target";
 import { throughLocalEndpoint } from "../stack/neon-routing";
-import { writeBatch } from "./batch-writer";
+import { checkDestination, writeBatch } from "./batch-writer";
 import type { ColumnMap, ImportField } from "./column-map";
 import { openReport, type NotImported, type Reason } from "./report";
 import { openSource } from "./source";
@@ -58,6 +58,8 @@ export async function importUsers(target: DatabaseTarget, opts: ImportOptions, h
   const started = performance.now();
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const sql = neon(target.databaseUrl);
+  await throughLocalEndpoint(target.localEndpoint, () => checkDestination(sql));
   const source = await openSource(opts.from, opts.table, opts.map ?? {});
   let report;
   try {
@@ -86,7 +88,6 @@ export async function importUsers(target: DatabaseTarget, opts: ImportOptions, h
   };
   hooks.onStart?.({ name: source.name, map: source.map, total: source.total });
   const checker = new RowChecker(source);
-  const sql = neon(target.databaseUrl);
 
   // The next batch is fetched from the source while this one is written.
   let fetching = source.nextBatch(batchSize);
@@ -109,7 +110,9 @@ export async function importUsers(target: DatabaseTarget, opts: ImportOptions, h
           const why = err instanceof Error ? err.message : String(err);
           throw new BatchFailed(
             `the batch of rows ${firstRow}–${firstRow + rows.length - 1} failed: ${why}\n` +
-              `It is one statement, so all of it or none was written. Rows before it are imported and reported in ${report.path}; running again goes on from there.`,
+              (summary.dryRun
+              ? `Nothing was written (dry run); rows before it are reported in ${report.path}.`
+              : `It is one statement, so all of it or none was written. Rows before it are imported and reported in ${report.path}; running again goes on from there.`),
             { cause: err },
           );
         }

@@ -131,6 +131,23 @@ describe("row checks", () => {
   });
 });
 
+describe("the destination", () => {
+  let endpoint: SqlEndpoint;
+  beforeAll(async () => {
+    endpoint = await startSqlEndpoint({ port: 0 }); // in-memory PGlite: no Postgres needed
+  }, 60_000);
+  afterAll(() => endpoint.close());
+
+  it("must be migrated: the import says so before it reads a row, then goes ahead once it is", async () => {
+    const destination = { databaseUrl: LOCAL_NEON_URL, localEndpoint: endpoint.url, description: "test" };
+    // Nothing listens there: the source is never opened.
+    const opts = { from: "postgresql://nobody@127.0.0.1:1/none", table: "users", reportPath: join(tmpdir(), `unused-${randomUUID()}.jsonl`) };
+    await expect(importUsers(destination, opts)).rejects.toThrow(/has no users table: run npm run db:migrate with the same DATABASE_URL first/);
+    await migrateDatabase(LOCAL_NEON_URL, { localEndpoint: endpoint.url });
+    await expect(importUsers(destination, opts)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!TEST_DATABASE_URL)("importing from a real Postgres (needs TEST_DATABASE_URL; skipped without it)", () => {
