@@ -1,3 +1,5 @@
+import { fromUtf8 } from "./encoding";
+
 /**
  * A strict CBOR (RFC 8949) decoder for what WebAuthn sends: attestation objects, COSE keys and
  * authenticator extensions. Only what those use is read (integers, byte and text strings, arrays, maps,
@@ -20,13 +22,9 @@ export class CborError extends Error {
  */
 const MAX_NESTING = 4;
 
-// Fatal: a text string that is not UTF-8 is refused, not patched with U+FFFD. ignoreBOM: a leading
-// U+FEFF is part of the string, not a byte order mark to drop.
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 function text(bytes: Uint8Array): string {
   try {
-    return utf8.decode(bytes);
+    return fromUtf8(bytes);
   } catch {
     throw new CborError("a text string that is not UTF-8");
   }

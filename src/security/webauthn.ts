@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CborError, decodeCbor, decodeCborItem, type CborMap } from "./cbor";
 import { constantTimeEqual } from "./constant-time";
-import { fromBase64, toBase64Url, utf8 } from "./encoding";
+import { fromBase64, fromUtf8, toBase64Url, utf8 } from "./encoding";
 
 /**
  * WebAuthn's relying-party checks (Level 3, §7.1 and §7.2) for passkeys, on WebCrypto. What the browser
@@ -71,7 +71,7 @@ interface ClientChecks {
 function readClientData(raw: Uint8Array): { type: string; challenge: Uint8Array; origin: string; crossOrigin: boolean } {
   let data: unknown;
   try {
-    data = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(raw));
+    data = JSON.parse(fromUtf8(raw));
   } catch {
     return fail("clientDataJSON is not JSON");
   }
