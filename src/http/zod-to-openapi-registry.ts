@@ -1,9 +1,42 @@
-// What "@asteasolutions/zod-to-openapi" means in the deployed bundle (wrangler.toml's [alias]): the registry
-// @hono/zod-openapi records routes in (the 405 check reads it), and nothing of the documentation. The
-// worker serves the document prebuilt (src/routes/api-document.ts); tools and tests generate it from the
-// same schemas with the real package, so no generator (5-6 KiB gzipped) ships, and no schema's metadata.
-// @ts-expect-error: the package by its file (the name would be this module again); nothing type-checks through here.
-export { OpenAPIRegistry } from "../../node_modules/@asteasolutions/zod-to-openapi/dist/index.mjs";
+// What "@asteasolutions/zod-to-openapi" means in the deployed bundle (wrangler.toml's [alias]): a list of
+// what @hono/zod-openapi registers (the 405 check reads the routes' methods and paths from it), and nothing
+// of the documentation. The worker serves the document prebuilt (src/routes/api-document.ts); tools and
+// tests generate it from the same schemas with the real package, so neither its generators (5-6 KiB
+// gzipped) nor its registry and metadata helpers (~1.5 KiB) ship, and no schema's metadata.
+
+type Definition =
+  | { type: "route"; route: unknown }
+  | { type: "webhook"; webhook: unknown }
+  | { type: "component"; componentType: string; name: string; component: unknown }
+  | { type: "schema" | "parameter"; schema: unknown };
+
+/** The calls @hono/zod-openapi makes, kept in order; nothing here reads a schema. */
+export class OpenAPIRegistry {
+  readonly definitions: Definition[] = [];
+
+  registerPath(route: unknown): void {
+    this.definitions.push({ type: "route", route });
+  }
+
+  registerWebhook(webhook: unknown): void {
+    this.definitions.push({ type: "webhook", webhook });
+  }
+
+  registerComponent(componentType: string, name: string, component: unknown) {
+    this.definitions.push({ type: "component", componentType, name, component });
+    return { name, ref: { $ref: `#/components/${componentType}/${name}` } };
+  }
+
+  register<T>(_refId: string, schema: T): T {
+    this.definitions.push({ type: "schema", schema });
+    return schema;
+  }
+
+  registerParameter<T>(_refId: string, schema: T): T {
+    this.definitions.push({ type: "parameter", schema });
+    return schema;
+  }
+}
 
 /**
  * `.openapi()` only documents: the real one clones the schema and wraps eight of its methods to carry the
