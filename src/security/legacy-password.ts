@@ -1,5 +1,6 @@
 import { pbkdf2Async } from "@noble/hashes/pbkdf2.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { bcryptCost, verifyBcrypt } from "./bcrypt";
 import { constantTimeEqual } from "./constant-time";
 import { fromBase64, utf8 } from "./encoding";
 
@@ -9,15 +10,10 @@ import { fromBase64, utf8 } from "./encoding";
  * The password is checked as sent (passlib hashed the UTF-8 bytes it was given, without NFKC).
  */
 
-// bcrypt: $2a$ / $2b$ / $2y$ (one algorithm, three spellings), the cost as stored. bcryptjs reads only
-// the first 72 bytes of the password, as passlib's bcrypt does (its truncate_error is off by default).
-// Costs above 14 would take seconds of pure-JS work per attempt: such a row cannot be signed in to.
-const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+// bcrypt (security/bcrypt.ts): $2a$ / $2b$ / $2y$, the cost as stored; only the first 72 bytes of the
+// password count, as in passlib's bcrypt (its truncate_error is off by default). Costs above 14 would take
+// seconds of pure-JS work per attempt: such a row cannot be signed in to.
 const BCRYPT_COSTS = { min: 4, max: 14 };
-// Loaded at the first bcrypt hash, not at start-up (its tables are built when the module runs); the
-// module is kept, never a pending import (see db/client.ts for why).
-let bcrypt: typeof import("bcryptjs").default | undefined;
-const loadBcrypt = async () => (bcrypt ??= (await import("bcryptjs")).default);
 
 // passlib's pbkdf2_sha256: $pbkdf2-sha256$<rounds>$<salt>$<32-byte key>, both in its "ab64" (base64
 // with "." for "+", unpadded).
@@ -26,7 +22,7 @@ const PBKDF2 = /^\$pbkdf2-sha256\$(\d{1,7})\$([./A-Za-z0-9]{0,64})\$([./A-Za-z0-
 export const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
 const PBKDF2_MAX_ITERATIONS = 1_000_000;
 
-export const isLegacyHash = (stored: string): boolean => BCRYPT.test(stored) || PBKDF2.test(stored);
+export const isLegacyHash = (stored: string): boolean => bcryptCost(stored) !== undefined || PBKDF2.test(stored);
 
 // fromBase64 takes the unpadded form (as for refresh tokens); a length no base64 has throws.
 const ab64 = (text: string) => fromBase64(text.replace(/\./g, "+"));
@@ -42,11 +38,8 @@ type LegacyHash =
  * can match it (another format, a cost or round count out of bounds, a salt no base64 takes).
  */
 function parseLegacyHash(stored: string): LegacyHash | undefined {
-  const bcryptMatch = BCRYPT.exec(stored);
-  if (bcryptMatch) {
-    const cost = Number(bcryptMatch[1]);
-    return cost >= BCRYPT_COSTS.min && cost <= BCRYPT_COSTS.max ? { scheme: "bcrypt" } : undefined;
-  }
+  const cost = bcryptCost(stored);
+  if (cost !== undefined) return cost >= BCRYPT_COSTS.min && cost <= BCRYPT_COSTS.max ? { scheme: "bcrypt" } : undefined;
   const pbkdf2Match = PBKDF2.exec(stored);
   if (!pbkdf2Match) return undefined;
   const iterations = Number(pbkdf2Match[1]);
@@ -73,7 +66,7 @@ async function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: 
 /** True when `password` matches the legacy `stored` hash; false for a mismatch or a hash out of bounds. */
 export async function verifyLegacyPassword(password: string, stored: string): Promise<boolean> {
   const hash = parseLegacyHash(stored);
-  if (hash?.scheme === "bcrypt") return (await loadBcrypt()).compare(password, stored);
+  if (hash?.scheme === "bcrypt") return verifyBcrypt(password, stored);
   if (hash?.scheme === "pbkdf2_sha256") return constantTimeEqual(await pbkdf2Sha256(utf8(password), hash.salt, hash.iterations), hash.key);
   return false;
 }
