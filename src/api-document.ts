@@ -1,7 +1,9 @@
+import { OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { createApi } from "./app";
-import { API_TAGS } from "./http/api-route";
+import { API_TAGS, ROUTE_PROBLEMS, type RouteProblems } from "./http/api-route";
 import { API_BASE_PATH } from "./http/paths";
 import { API_DOCUMENT_PATH } from "./routes/api-document";
+import { problemResponses } from "./schemas/problem-responses";
 import { VERSION } from "./version";
 
 /** Where the prebuilt document lives in the repository: the static asset the worker serves. */
@@ -13,7 +15,10 @@ export const API_DOCUMENT_FILE = `static${API_BASE_PATH}${API_DOCUMENT_PATH}`;
  * writes from this and a test keeps equal to it.
  */
 export function generateApiDocument() {
-  return createApi().getOpenAPI31Document({
+  const definitions = createApi().openAPIRegistry.definitions.map((definition) =>
+    definition.type === "route" ? { ...definition, route: withProblemResponses(definition.route) } : definition,
+  );
+  return new OpenApiGeneratorV31(definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "Accounts API",
@@ -26,6 +31,12 @@ export function generateApiDocument() {
     servers: [{ url: API_BASE_PATH }],
     tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
   });
+}
+
+/** The operation's failure responses beside its successes, from the problems apiRoute listed. */
+function withProblemResponses(route: RouteConfig): RouteConfig {
+  const problems = (route as RouteConfig & { [ROUTE_PROBLEMS]?: RouteProblems })[ROUTE_PROBLEMS];
+  return problems ? { ...route, responses: { ...route.responses, ...problemResponses(problems.codes, problems.style) } } : route;
 }
 
 /** The file's text: indented, so a change to a route reads as a small diff. */

@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ProblemCode } from "../domain/problems";
-import { INPUT_PROBLEMS, problemResponses, type ErrorStyle } from "../schemas/responses";
+import type { ErrorStyle } from "../schemas/problem-responses";
+import { INPUT_PROBLEMS } from "../schemas/responses";
 import type { AppEnv } from "./app-env";
 import type { KnownRoute } from "./method-not-allowed";
 import { API_BASE_PATH } from "./paths";
@@ -75,6 +76,19 @@ export interface ApiRouteSpec extends Omit<RouteConfig, "security" | "middleware
 }
 
 /**
+ * Every problem an operation can answer, and in which style: the document's failure responses, which
+ * src/api-document.ts writes from it (schemas/responses.ts's problemResponses). The worker never builds
+ * them (it serves the document prebuilt), so the list rides along under a symbol, which every copy of the
+ * route (zod-openapi's, aliasRoute's) keeps and JSON leaves out.
+ */
+export const ROUTE_PROBLEMS = Symbol("routeProblems");
+
+export interface RouteProblems {
+  codes: ProblemCode[];
+  style: ErrorStyle;
+}
+
+/**
  * The one way routes are defined: the operation's metadata, and from it the middleware it runs (rate
  * limit, then bearer check) and every answer it can give in the document, so neither is written twice.
  */
@@ -100,7 +114,8 @@ export function apiRoute<const S extends ApiRouteSpec>(spec: S) {
     security: SECURITY[access],
     // Only when there is some: a route registered for the document alone must not carry the key.
     ...(middleware.length ? { middleware } : {}),
-    responses: { ...responses, ...problemResponses([...problems, ...implied], errorStyle) },
+    responses,
+    [ROUTE_PROBLEMS]: { codes: [...problems, ...implied], style: errorStyle } satisfies RouteProblems,
   }) as unknown as DefinedRoute<S>;
 }
 
