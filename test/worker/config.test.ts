@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock";
+import { parseConfig } from "../../src/config";
 import { workerWith, expectProblem } from "./helpers";
 
 const get = (bindings: object) => workerWith(systemClock, bindings)("GET", "/users/me");
@@ -16,6 +17,23 @@ describe("configuration", () => {
     const body = await expectProblem(await get({ ...env, JWT_PRIVATE_KEY: "{not json" }), 500, "configuration_error");
     expect(body.detail).toContain("JWT_PRIVATE_KEY");
     expect(body.detail).not.toContain("{not json");
+  });
+
+  it("takes a number variable only as a whole number within its bounds, and tells the operator which bound", async () => {
+    for (const [variable, value, says] of [
+      ["MAX_SESSIONS_PER_USER", "0", "must be a whole number, at least 1"],
+      ["ACCESS_TOKEN_TTL", "1.5", "must be a whole number of seconds, at least 1"],
+      ["SESSION_MAX_AGE", "-5", "must be a whole number of seconds, at least 1"],
+      ["REFRESH_TOKEN_TTL", "9".repeat(16), "must be a whole number of seconds, at least 1"],
+    ] as const) {
+      const bindings = { ...env, [variable]: value };
+      // The caller learns which variable; the reason goes to the operator's log (ConfigError's message).
+      expect((await expectProblem(await get(bindings), 500, "configuration_error")).detail).toContain(variable);
+      expect(() => parseConfig(bindings), variable).toThrow(`Configuration variable ${variable} is malformed: ${says}`);
+    }
+    // The reuse window may be 0 (off); an unset variable takes its default.
+    const config = parseConfig({ ...env, REFRESH_REUSE_WINDOW: "0", PENDING_ACCOUNT_MAX_AGE: undefined } as unknown as typeof env);
+    expect([config.refreshReuseWindow, config.pendingAccountMaxAge]).toEqual([0, 7 * 24 * 3600]);
   });
 
   it("rejects a short TOKEN_SECRET", async () => {
