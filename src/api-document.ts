@@ -1,6 +1,6 @@
 import { OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { createApi } from "./app";
-import { API_TAGS, ROUTE_PROBLEMS, type RouteProblems } from "./http/api-route";
+import { API_TAGS, ROUTE_RESPONSES, type RouteResponses } from "./http/api-route";
 import { API_BASE_PATH } from "./http/paths";
 import { API_DOCUMENT_PATH } from "./routes/api-document";
 import { problemResponses } from "./schemas/problem-responses";
@@ -16,7 +16,7 @@ export const API_DOCUMENT_FILE = `static${API_BASE_PATH}${API_DOCUMENT_PATH}`;
  */
 export function generateApiDocument() {
   const definitions = createApi().openAPIRegistry.definitions.map((definition) =>
-    definition.type === "route" ? { ...definition, route: withProblemResponses(definition.route) } : definition,
+    definition.type === "route" ? { ...definition, route: withResponses(definition.route) } : definition,
   );
   return new OpenApiGeneratorV31(definitions).generateDocument({
     openapi: "3.1.0",
@@ -33,10 +33,12 @@ export function generateApiDocument() {
   });
 }
 
-/** The operation's failure responses beside its successes, from the problems apiRoute listed. */
-function withProblemResponses(route: RouteConfig): RouteConfig {
-  const problems = (route as RouteConfig & { [ROUTE_PROBLEMS]?: RouteProblems })[ROUTE_PROBLEMS];
-  return problems ? { ...route, responses: { ...route.responses, ...problemResponses(problems.codes, problems.style) } } : route;
+/** The operation's responses, successes and failures, from what apiRoute recorded. */
+function withResponses(route: RouteConfig): RouteConfig {
+  const documented = (route as RouteConfig & { [ROUTE_RESPONSES]?: RouteResponses })[ROUTE_RESPONSES];
+  if (!documented) return route;
+  const { successes, problems, style } = documented;
+  return { ...route, responses: { ...successes(), ...problemResponses(problems, style) } };
 }
 
 /** The file's text: indented, so a change to a route reads as a small diff. */

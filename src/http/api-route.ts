@@ -60,7 +60,7 @@ const SECURITY: Record<Access, Partial<Record<keyof typeof SECURITY_SCHEMES, str
 /** What an operation depends on, each adding the failures it can cause. */
 type Needs = "nothing" | "config" | "database";
 
-export interface ApiRouteSpec extends Omit<RouteConfig, "security" | "middleware" | "operationId" | "tags"> {
+export interface ApiRouteSpec extends Omit<RouteConfig, "security" | "middleware" | "operationId" | "tags" | "responses"> {
   /** Stable and camelCase: generated clients name their methods after it. */
   operationId: string;
   tag: keyof typeof API_TAGS;
@@ -73,18 +73,24 @@ export interface ApiRouteSpec extends Omit<RouteConfig, "security" | "middleware
   problems?: readonly ProblemCode[];
   /** How errors are answered; the OAuth token endpoint answers RFC 6749 errors. */
   errorStyle?: ErrorStyle;
+  /**
+   * The successes, as a function: only the document reads them, so only its generator builds them (and the
+   * schemas they name, `documented` in schemas/responses.ts). Handlers are typed by what it returns.
+   */
+  responses: () => RouteConfig["responses"];
 }
 
 /**
- * Every problem an operation can answer, and in which style: the document's failure responses, which
- * src/api-document.ts writes from it (schemas/responses.ts's problemResponses). The worker never builds
- * them (it serves the document prebuilt), so the list rides along under a symbol, which every copy of the
- * route (zod-openapi's, aliasRoute's) keeps and JSON leaves out.
+ * What the document says an operation answers: its successes and every problem it can answer, in which
+ * style. src/api-document.ts builds the responses from it (the failures with schemas/problem-responses.ts);
+ * the worker, which serves the document prebuilt, never does. It rides along under a symbol, which every
+ * copy of the route (zod-openapi's, aliasRoute's) keeps and JSON leaves out.
  */
-export const ROUTE_PROBLEMS = Symbol("routeProblems");
+export const ROUTE_RESPONSES = Symbol("routeResponses");
 
-export interface RouteProblems {
-  codes: ProblemCode[];
+export interface RouteResponses {
+  successes: () => RouteConfig["responses"];
+  problems: ProblemCode[];
   style: ErrorStyle;
 }
 
@@ -114,13 +120,14 @@ export function apiRoute<const S extends ApiRouteSpec>(spec: S) {
     security: SECURITY[access],
     // Only when there is some: a route registered for the document alone must not carry the key.
     ...(middleware.length ? { middleware } : {}),
-    responses,
-    [ROUTE_PROBLEMS]: { codes: [...problems, ...implied], style: errorStyle } satisfies RouteProblems,
+    responses: {},
+    [ROUTE_RESPONSES]: { successes: responses, problems: [...problems, ...implied], style: errorStyle } satisfies RouteResponses,
   }) as unknown as DefinedRoute<S>;
 }
 
 /** The route as Hono sees it; its typed responses are the successes only (failures are thrown). */
-type DefinedRoute<S extends ApiRouteSpec> = Omit<S, "tag" | "access" | "rateLimit" | "needs" | "problems" | "errorStyle"> & {
+type DefinedRoute<S extends ApiRouteSpec> = Omit<S, "tag" | "access" | "rateLimit" | "needs" | "problems" | "errorStyle" | "responses"> & {
+  responses: ReturnType<S["responses"]>;
   tags: string[];
   middleware: MiddlewareHandler<AppEnv>[];
 };

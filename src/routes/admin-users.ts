@@ -7,7 +7,7 @@ import type { AppEnv } from "../http/app-env";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { FullName, QueryText, Username, Uuid } from "../schemas/fields";
-import { json, jsonBody, UserOut } from "../schemas/responses";
+import { documented, json, jsonBody, UserOut } from "../schemas/responses";
 import { deleteUser, getUser, listUsers, updateUser } from "../services/admin-service";
 
 const ListQuery = z.object({
@@ -15,7 +15,7 @@ const ListQuery = z.object({
   cursor: QueryText(2000).optional().openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
   q: QueryText(100).trim().optional().openapi({ param: { name: "q", in: "query" }, description: "Prefix of email, username or full name, in any letter case. The matches come in the order of the text that matched (byte order of its lower case), not oldest first." }),
 });
-const UserPage = z.object({ items: z.array(UserOut), next_cursor: z.string().nullable() }).openapi("UserPage");
+const UserPage = documented(() => z.object({ items: z.array(UserOut()), next_cursor: z.string().nullable() }).openapi("UserPage"));
 const UserId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 const UserUpdate = z
   .strictObject({ full_name: FullName.optional(), username: Username.optional(), role: z.enum(ROLES).optional() })
@@ -33,7 +33,7 @@ const listRoute = apiRoute({
   summary: "List users (admin), oldest first, or search them, with an opaque cursor",
   request: { query: ListQuery },
   problems: ["forbidden"],
-  responses: { 200: json(UserPage, "A page of users.") },
+  responses: () => ({ 200: json(UserPage(), "A page of users.") }),
 });
 
 const getRoute = apiRoute({
@@ -44,7 +44,7 @@ const getRoute = apiRoute({
   summary: "A user (yourself, or anyone for an admin)",
   request: { params: UserId },
   problems: ABOUT_A_USER,
-  responses: { 200: json(UserOut, "The user.") },
+  responses: () => ({ 200: json(UserOut(), "The user.") }),
 });
 
 const patchRoute = apiRoute({
@@ -56,7 +56,7 @@ const patchRoute = apiRoute({
   description: "A changed role revokes every session of the user: tokens that state the old role cannot be refreshed.",
   request: { params: UserId, body: jsonBody(UserUpdate) },
   problems: [...ABOUT_A_USER, "forbidden", "username_taken", "last_admin"],
-  responses: { 200: json(UserOut, "The updated user.") },
+  responses: () => ({ 200: json(UserOut(), "The updated user.") }),
 });
 
 const deleteRoute = apiRoute({
@@ -67,7 +67,7 @@ const deleteRoute = apiRoute({
   summary: "Delete a user (admin); their sessions and codes go too",
   request: { params: UserId },
   problems: [...ABOUT_A_USER, "forbidden", "last_admin"],
-  responses: { 204: { description: "Deleted." } },
+  responses: () => ({ 204: { description: "Deleted." } }),
 });
 
 const resetTotpRoute = apiRoute({
@@ -79,7 +79,7 @@ const resetTotpRoute = apiRoute({
   description: "Recovery codes and open sign-in tickets go too. Logged as an audit line naming the admin and the user.",
   request: { params: UserId },
   problems: ["user_not_found", "forbidden"],
-  responses: { 204: { description: "TOTP is off for the user (whether or not it was on)." } },
+  responses: () => ({ 204: { description: "TOTP is off for the user (whether or not it was on)." } }),
 });
 
 export const adminUserRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -58,10 +58,10 @@ const registerRoute = apiRoute({
   rateLimit: "register",
   request: { body: jsonBody(RegisterIn) },
   problems: ["email_taken", "username_taken"],
-  responses: {
-    201: json(z.object({ user: UserOut }), "Created (verification off)."),
-    202: json(Accepted, "Accepted; a code (or a notice for an existing account) was mailed."),
-  },
+  responses: () => ({
+    201: json(z.object({ user: UserOut() }), "Created (verification off)."),
+    202: json(Accepted(), "Accepted; a code (or a notice for an existing account) was mailed."),
+  }),
 });
 
 const verifyRoute = apiRoute({
@@ -74,9 +74,9 @@ const verifyRoute = apiRoute({
   rateLimit: "verifyEmail",
   request: { body: jsonBody(VerifyIn) },
   problems: ["invalid_code", "code_expired", "username_taken", "too_many_attempts"],
-  responses: {
-    200: json(TokenResponse, "Verified; a session was opened."),
-  },
+  responses: () => ({
+    200: json(TokenResponse(), "Verified; a session was opened."),
+  }),
 });
 
 const resendRoute = apiRoute({
@@ -88,7 +88,7 @@ const resendRoute = apiRoute({
   summary: "Mail a new verification code",
   rateLimit: "resendVerification",
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state.") },
+  responses: () => ({ 202: json(Accepted(), "Accepted, whatever the address's state.") }),
 });
 
 const loginRoute = apiRoute({
@@ -103,9 +103,9 @@ const loginRoute = apiRoute({
   description:
     "With two-factor authentication on, a right password opens no session: the answer is 403 `mfa_required` with `mfa_ticket` and `expires_in`; POST /auth/login/mfa finishes the sign-in.",
   problems: ["invalid_credentials", "email_not_verified", "account_locked", "mfa_required"],
-  responses: {
-    200: json(TokenResponse, "Signed in; a session was opened."),
-  },
+  responses: () => ({
+    200: json(TokenResponse(), "Signed in; a session was opened."),
+  }),
 });
 
 const mfaLoginRoute = apiRoute({
@@ -120,9 +120,9 @@ const mfaLoginRoute = apiRoute({
   rateLimit: "secondFactor",
   request: { body: jsonBody(MfaLoginIn) },
   problems: ["invalid_mfa_ticket", "invalid_code", "too_many_attempts"],
-  responses: {
-    200: json(TokenResponse, "Signed in; the session the ticket named was opened."),
-  },
+  responses: () => ({
+    200: json(TokenResponse(), "Signed in; the session the ticket named was opened."),
+  }),
 });
 
 const refreshRoute = apiRoute({
@@ -136,9 +136,9 @@ const refreshRoute = apiRoute({
     "Every use rotates the token. Presenting the previous token again within the reuse window returns the same successor; any other superseded token, of any generation, revokes the session. When the token came from the cookie, the answer carries no `refresh_token` (the new one is in the cookie only).",
   request: { body: { required: false, content: { "application/json": { schema: RefreshIn } } } },
   problems: ["invalid_token", "refresh_token_reused", "cross_site_request"],
-  responses: {
-    200: json(TokenResponse, "A new access token and the successor refresh token (also set as the cookie)."),
-  },
+  responses: () => ({
+    200: json(TokenResponse(), "A new access token and the successor refresh token (also set as the cookie)."),
+  }),
 });
 
 const logoutRoute = apiRoute({
@@ -148,7 +148,7 @@ const logoutRoute = apiRoute({
   tag: "auth",
   access: "bearer",
   summary: "Sign out this session",
-  responses: { 204: { description: "This session is revoked; its tokens stop working at once." } },
+  responses: () => ({ 204: { description: "This session is revoked; its tokens stop working at once." } }),
 });
 
 const logoutAllRoute = apiRoute({
@@ -158,7 +158,7 @@ const logoutAllRoute = apiRoute({
   tag: "auth",
   access: "bearer",
   summary: "Sign out every session of this user",
-  responses: { 204: { description: "Every session is revoked." } },
+  responses: () => ({ 204: { description: "Every session is revoked." } }),
 });
 
 const forgotPasswordRoute = apiRoute({
@@ -170,7 +170,7 @@ const forgotPasswordRoute = apiRoute({
   summary: "Mail a password reset code",
   rateLimit: "forgotPassword",
   request: { body: jsonBody(EmailIn) },
-  responses: { 202: json(Accepted, "Accepted, whatever the address's state (at most one mail a minute).") },
+  responses: () => ({ 202: json(Accepted(), "Accepted, whatever the address's state (at most one mail a minute).") }),
 });
 
 const resetPasswordRoute = apiRoute({
@@ -183,9 +183,9 @@ const resetPasswordRoute = apiRoute({
   rateLimit: "resetPassword",
   request: { body: jsonBody(ResetPasswordIn) },
   problems: ["invalid_code", "code_expired", "too_many_attempts"],
-  responses: {
+  responses: () => ({
     204: { description: "Password set; the address counts as verified; all sessions revoked." },
-  },
+  }),
 });
 
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -4,15 +4,17 @@ import { getConfig } from "../config";
 import { ROLES } from "../domain/roles";
 import { apiRoute } from "../http/api-route";
 import type { AppEnv } from "../http/app-env";
-import { json } from "../schemas/responses";
+import { documented, json } from "../schemas/responses";
 
-const ClientConfig = z
-  .object({
-    require_email_verification: z.boolean().openapi({ description: "Whether a new account must enter an emailed code before it can sign in." }),
-    mail_catcher_url: z.string().nullable().openapi({ description: "Local stacks only: where caught mail (and its codes) can be read. Null in production." }),
-    roles: z.array(z.enum(ROLES)).openapi({ description: "The roles an account can have (an admin may set `role` to one of them)." }),
-  })
-  .openapi("ClientConfig");
+const ClientConfig = documented(() =>
+  z
+    .object({
+      require_email_verification: z.boolean().openapi({ description: "Whether a new account must enter an emailed code before it can sign in." }),
+      mail_catcher_url: z.string().nullable().openapi({ description: "Local stacks only: where caught mail (and its codes) can be read. Null in production." }),
+      roles: z.array(z.enum(ROLES)).openapi({ description: "The roles an account can have (an admin may set `role` to one of them)." }),
+    })
+    .openapi("ClientConfig"),
+);
 
 const clientConfigRoute = apiRoute({
   method: "get",
@@ -22,7 +24,7 @@ const clientConfigRoute = apiRoute({
   access: "public",
   needs: "config",
   summary: "What a sign-in front end needs to know about this deployment (nothing secret)",
-  responses: { 200: json(ClientConfig, "The settings.") },
+  responses: () => ({ 200: json(ClientConfig(), "The settings.") }),
 });
 
 export const clientConfigRoutes = new OpenAPIHono<AppEnv>();

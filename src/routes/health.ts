@@ -16,7 +16,7 @@ const healthRoute = apiRoute({
   access: "public",
   needs: "nothing",
   summary: "Liveness: the worker answers",
-  responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health"), "Alive.") },
+  responses: () => ({ 200: json(z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health"), "Alive.") }),
 });
 
 const dbHealthRoute = apiRoute({
@@ -26,9 +26,9 @@ const dbHealthRoute = apiRoute({
   tag: "health",
   access: "public",
   summary: "Readiness: one round trip to the database",
-  responses: {
+  responses: () => ({
     200: json(z.object({ status: z.literal("ok"), latency_ms: z.number() }).openapi("DatabaseHealth"), "The database answered."),
-  },
+  }),
 });
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();

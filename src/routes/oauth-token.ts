@@ -8,7 +8,7 @@ import { OAUTH_NO_STORE, oauthErrorResponse } from "../http/oauth-error";
 import { toOAuthTokenResponse } from "../http/presenters";
 import { enforceRateLimit } from "../http/rate-limit";
 import { Email, PresentedPassword } from "../schemas/fields";
-import { json } from "../schemas/responses";
+import { documented, json } from "../schemas/responses";
 import { login } from "../services/login-service";
 import { refreshSession } from "../services/session-service";
 import { completeMfaLogin } from "../services/totp-service";
@@ -39,16 +39,18 @@ const TokenRequest = z
 // From the union itself, so the list an unsupported grant type is answered with cannot leave one out.
 const GRANT_TYPES: readonly string[] = TokenRequest.options.map((option) => option.shape.grant_type.value);
 
-const OAuthTokens = z
-  .object({
-    access_token: z.string(),
-    token_type: z.literal("bearer"),
-    expires_in: z.number().int(),
-    refresh_token: z.string(),
-    refresh_expires_in: z.number().int(),
-    scope: z.literal(OAUTH_SCOPE).openapi({ description: "The scope granted, whatever was asked for." }),
-  })
-  .openapi("OAuthTokenResponse");
+const OAuthTokens = documented(() =>
+  z
+    .object({
+      access_token: z.string(),
+      token_type: z.literal("bearer"),
+      expires_in: z.number().int(),
+      refresh_token: z.string(),
+      refresh_expires_in: z.number().int(),
+      scope: z.literal(OAUTH_SCOPE).openapi({ description: "The scope granted, whatever was asked for." }),
+    })
+    .openapi("OAuthTokenResponse"),
+);
 
 const tokenRoute = apiRoute({
   method: "post",
@@ -74,7 +76,7 @@ const tokenRoute = apiRoute({
     "invalid_code",
     "too_many_attempts",
   ],
-  responses: { 200: json(OAuthTokens, "RFC 6749 §5.1 access token response.") },
+  responses: () => ({ 200: json(OAuthTokens(), "RFC 6749 §5.1 access token response.") }),
 });
 
 /** The token endpoint's path: its errors are answered as RFC 6749 errors from the first middleware on (src/app.ts). */

@@ -7,7 +7,7 @@ import { toPasskeyOut, toTokenResponse } from "../http/presenters";
 import { setRefreshCookie } from "../http/refresh-cookie";
 import { validationHook } from "../http/validation";
 import { PresentedPassword, Uuid, VisibleText } from "../schemas/fields";
-import { json, jsonBody, REAUTHENTICATION_PROBLEMS, TokenResponse } from "../schemas/responses";
+import { documented, json, jsonBody, REAUTHENTICATION_PROBLEMS, TokenResponse } from "../schemas/responses";
 import {
   deleteOwnPasskey,
   finishPasskeyRegistration,
@@ -86,45 +86,51 @@ const PasskeyRegistrationIn = z.strictObject({ credential: RegistrationCredentia
 const PasskeyRename = z.strictObject({ name: PasskeyName }).openapi("PasskeyRename");
 const PasskeySignInIn = z.strictObject({ credential: AuthenticationCredential }).openapi("PasskeySignInIn");
 
-const Descriptor = z.object({ type: z.literal("public-key"), id: z.string(), transports: z.array(z.string()) });
+const Descriptor = documented(() => z.object({ type: z.literal("public-key"), id: z.string(), transports: z.array(z.string()) }));
 
-const CreationOptions = z
-  .object({
-    challenge: z.string(),
-    rp: z.object({ id: z.string(), name: z.string() }),
-    user: z.object({ id: z.string().openapi({ description: "base64url of the account's id (the passkey's user handle)." }), name: z.string(), displayName: z.string() }),
-    pubKeyCredParams: z.array(z.object({ type: z.literal("public-key"), alg: z.number().int() })),
-    timeout: z.number().int(),
-    attestation: z.literal("none"),
-    excludeCredentials: z.array(Descriptor),
-    authenticatorSelection: z.object({ residentKey: z.literal("required"), requireResidentKey: z.literal(true), userVerification: z.literal("required") }),
-  })
-  .openapi("PasskeyCreationOptions", {
-    description: "PublicKeyCredentialCreationOptionsJSON: pass it to `PublicKeyCredential.parseCreationOptionsFromJSON()` or @simplewebauthn/browser's `startRegistration({ optionsJSON })`.",
-  });
+const CreationOptions = documented(() =>
+  z
+    .object({
+      challenge: z.string(),
+      rp: z.object({ id: z.string(), name: z.string() }),
+      user: z.object({ id: z.string().openapi({ description: "base64url of the account's id (the passkey's user handle)." }), name: z.string(), displayName: z.string() }),
+      pubKeyCredParams: z.array(z.object({ type: z.literal("public-key"), alg: z.number().int() })),
+      timeout: z.number().int(),
+      attestation: z.literal("none"),
+      excludeCredentials: z.array(Descriptor()),
+      authenticatorSelection: z.object({ residentKey: z.literal("required"), requireResidentKey: z.literal(true), userVerification: z.literal("required") }),
+    })
+    .openapi("PasskeyCreationOptions", {
+      description: "PublicKeyCredentialCreationOptionsJSON: pass it to `PublicKeyCredential.parseCreationOptionsFromJSON()` or @simplewebauthn/browser's `startRegistration({ optionsJSON })`.",
+    }),
+);
 
-const RequestOptions = z
-  .object({
-    challenge: z.string(),
-    rpId: z.string(),
-    timeout: z.number().int(),
-    userVerification: z.literal("required"),
-    allowCredentials: z.array(Descriptor).openapi({ description: "Empty: the browser offers whichever passkeys it has for this site." }),
-  })
-  .openapi("PasskeyRequestOptions", {
-    description: "PublicKeyCredentialRequestOptionsJSON: pass it to `PublicKeyCredential.parseRequestOptionsFromJSON()` or @simplewebauthn/browser's `startAuthentication({ optionsJSON })`.",
-  });
+const RequestOptions = documented(() =>
+  z
+    .object({
+      challenge: z.string(),
+      rpId: z.string(),
+      timeout: z.number().int(),
+      userVerification: z.literal("required"),
+      allowCredentials: z.array(Descriptor()).openapi({ description: "Empty: the browser offers whichever passkeys it has for this site." }),
+    })
+    .openapi("PasskeyRequestOptions", {
+      description: "PublicKeyCredentialRequestOptionsJSON: pass it to `PublicKeyCredential.parseRequestOptionsFromJSON()` or @simplewebauthn/browser's `startAuthentication({ optionsJSON })`.",
+    }),
+);
 
-const PasskeyOut = z
-  .object({
-    id: z.string().uuid(),
-    name: z.string(),
-    created_at: z.string().datetime(),
-    last_used_at: z.string().datetime().nullable(),
-    backed_up: z.boolean().openapi({ description: "Whether the authenticator said the passkey is synced to a backup (e.g. a cloud keychain)." }),
-    transports: z.array(z.string()),
-  })
-  .openapi("PasskeyOut");
+const PasskeyOut = documented(() =>
+  z
+    .object({
+      id: z.string().uuid(),
+      name: z.string(),
+      created_at: z.string().datetime(),
+      last_used_at: z.string().datetime().nullable(),
+      backed_up: z.boolean().openapi({ description: "Whether the authenticator said the passkey is synced to a backup (e.g. a cloud keychain)." }),
+      transports: z.array(z.string()),
+    })
+    .openapi("PasskeyOut"),
+);
 
 const PasskeyId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 
@@ -140,7 +146,7 @@ const registrationOptionsRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(PasskeyReauthentication) },
   problems: [...REAUTHENTICATION_PROBLEMS, "invalid_passkey_proof", "invalid_passkey_challenge", "too_many_passkeys"],
-  responses: { 200: json(CreationOptions, "Options for the browser.") },
+  responses: () => ({ 200: json(CreationOptions(), "Options for the browser.") }),
 });
 
 const registerRoute = apiRoute({
@@ -152,7 +158,7 @@ const registerRoute = apiRoute({
   description: "Checked against the challenge, the origins and the relying party this service is configured with; attestation is not asked for.",
   request: { body: jsonBody(PasskeyRegistrationIn) },
   problems: ["passkey_rejected", "invalid_passkey_challenge", "passkey_already_registered", "too_many_passkeys"],
-  responses: { 201: json(PasskeyOut, "Added.") },
+  responses: () => ({ 201: json(PasskeyOut(), "Added.") }),
 });
 
 const listRoute = apiRoute({
@@ -161,7 +167,7 @@ const listRoute = apiRoute({
   path: "/users/me/passkeys",
   operationId: "listPasskeys",
   summary: "The user's passkeys, newest first",
-  responses: { 200: json(z.object({ items: z.array(PasskeyOut) }), "Passkeys.") },
+  responses: () => ({ 200: json(z.object({ items: z.array(PasskeyOut()) }), "Passkeys.") }),
 });
 
 const renameRoute = apiRoute({
@@ -172,7 +178,7 @@ const renameRoute = apiRoute({
   summary: "Rename a passkey",
   request: { params: PasskeyId, body: jsonBody(PasskeyRename) },
   problems: ["passkey_not_found"],
-  responses: { 200: json(PasskeyOut, "Renamed.") },
+  responses: () => ({ 200: json(PasskeyOut(), "Renamed.") }),
 });
 
 const deleteRoute = apiRoute({
@@ -183,7 +189,7 @@ const deleteRoute = apiRoute({
   summary: "Remove a passkey; it signs in no more",
   request: { params: PasskeyId },
   problems: ["passkey_not_found"],
-  responses: { 204: { description: "Removed." } },
+  responses: () => ({ 204: { description: "Removed." } }),
 });
 
 const signInOptionsRoute = apiRoute({
@@ -195,7 +201,7 @@ const signInOptionsRoute = apiRoute({
   summary: "Start signing in with a passkey: options for navigator.credentials.get()",
   description: "No email asked: the passkey says whose it is. The challenge is good once, for 5 minutes.",
   rateLimit: "passkey",
-  responses: { 200: json(RequestOptions, "Options for the browser.") },
+  responses: () => ({ 200: json(RequestOptions(), "Options for the browser.") }),
 });
 
 const signInRoute = apiRoute({
@@ -210,7 +216,7 @@ const signInRoute = apiRoute({
   rateLimit: "passkey",
   request: { body: jsonBody(PasskeySignInIn) },
   problems: ["invalid_passkey", "invalid_passkey_challenge"],
-  responses: { 200: json(TokenResponse, "Signed in; a session was opened.") },
+  responses: () => ({ 200: json(TokenResponse(), "Signed in; a session was opened.") }),
 });
 
 const reauthenticationOf = (body: z.infer<typeof PasskeyReauthentication>): Reauthentication =>

@@ -5,20 +5,22 @@ import type { AppEnv } from "../http/app-env";
 import { toSessionOut } from "../http/presenters";
 import { Uuid } from "../schemas/fields";
 import { validationHook } from "../http/validation";
-import { json } from "../schemas/responses";
+import { documented, json } from "../schemas/responses";
 import { getSession, listSessions, revokeOneSession, revokeOtherSessions } from "../services/session-service";
 
-const SessionOut = z
-  .object({
-    id: z.string().uuid(),
-    current: z.boolean().openapi({ description: "True for the session the request's access token belongs to." }),
-    user_agent: z.string().nullable(),
-    ip: z.string().nullable(),
-    created_at: z.string().datetime(),
-    last_used_at: z.string().datetime(),
-    expires_at: z.string().datetime(),
-  })
-  .openapi("SessionOut");
+const SessionOut = documented(() =>
+  z
+    .object({
+      id: z.string().uuid(),
+      current: z.boolean().openapi({ description: "True for the session the request's access token belongs to." }),
+      user_agent: z.string().nullable(),
+      ip: z.string().nullable(),
+      created_at: z.string().datetime(),
+      last_used_at: z.string().datetime(),
+      expires_at: z.string().datetime(),
+    })
+    .openapi("SessionOut"),
+);
 
 const SessionId = z.object({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 
@@ -30,7 +32,7 @@ const listRoute = apiRoute({
   method: "get",
   path: "/sessions",
   summary: "The user's live sessions, newest first",
-  responses: { 200: json(z.array(SessionOut), "Sessions; `current` marks the caller's.") },
+  responses: () => ({ 200: json(z.array(SessionOut()), "Sessions; `current` marks the caller's.") }),
 });
 
 const getRoute = apiRoute({
@@ -42,7 +44,7 @@ const getRoute = apiRoute({
   request: { params: SessionId },
   // Another user's session answers like a missing one.
   problems: ["session_not_found"],
-  responses: { 200: json(SessionOut, "The session.") },
+  responses: () => ({ 200: json(SessionOut(), "The session.") }),
 });
 
 const deleteRoute = apiRoute({
@@ -54,7 +56,7 @@ const deleteRoute = apiRoute({
   request: { params: SessionId },
   // Another user's session answers like a missing one.
   problems: ["session_not_found"],
-  responses: { 204: { description: "Revoked; its tokens stop working at once." } },
+  responses: () => ({ 204: { description: "Revoked; its tokens stop working at once." } }),
 });
 
 const deleteOthersRoute = apiRoute({
@@ -63,7 +65,7 @@ const deleteOthersRoute = apiRoute({
   method: "delete",
   path: "/sessions",
   summary: "Revoke every session but the current one",
-  responses: { 204: { description: "Revoked." } },
+  responses: () => ({ 204: { description: "Revoked." } }),
 });
 
 export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -6,7 +6,7 @@ import { clientInfo } from "../http/client-info";
 import { toUserOut } from "../http/presenters";
 import { validationHook } from "../http/validation";
 import { Code, Email, FullName, Password, PresentedPassword, Username } from "../schemas/fields";
-import { Accepted, json, jsonBody, MeOut, PasswordConfirmation, REAUTHENTICATION_PROBLEMS, UserOut } from "../schemas/responses";
+import { Accepted, documented, json, jsonBody, MeOut, PasswordConfirmation, REAUTHENTICATION_PROBLEMS, UserOut } from "../schemas/responses";
 import { changeOwnPassword, confirmOwnEmailChange, requestEmailChange } from "../services/credentials-service";
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../services/totp-service";
 import { deleteCurrentUser, getCurrentUser, updateCurrentUser } from "../services/profile-service";
@@ -25,7 +25,7 @@ const getMeRoute = apiRoute({
   tag: "users",
   access: "bearer",
   summary: "The signed-in user, with whether two-factor authentication is on",
-  responses: { 200: json(MeOut, "The user.") },
+  responses: () => ({ 200: json(MeOut(), "The user.") }),
 });
 
 const updateMeRoute = apiRoute({
@@ -37,7 +37,7 @@ const updateMeRoute = apiRoute({
   summary: "Change full name or username (absent: unchanged, null: cleared)",
   request: { body: jsonBody(ProfileUpdate) },
   problems: ["username_taken"],
-  responses: { 200: json(UserOut, "The updated user.") },
+  responses: () => ({ 200: json(UserOut(), "The updated user.") }),
 });
 
 const deleteMeRoute = apiRoute({
@@ -51,9 +51,9 @@ const deleteMeRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(PasswordConfirmation) },
   problems: [...REAUTHENTICATION_PROBLEMS, "last_admin"],
-  responses: {
+  responses: () => ({
     204: { description: "Deleted." },
-  },
+  }),
 });
 
 const changePasswordRoute = apiRoute({
@@ -67,9 +67,9 @@ const changePasswordRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(PasswordChange) },
   problems: REAUTHENTICATION_PROBLEMS,
-  responses: {
+  responses: () => ({
     204: { description: "Changed." },
-  },
+  }),
 });
 
 const changeEmailRoute = apiRoute({
@@ -85,9 +85,9 @@ const changeEmailRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(EmailChange) },
   problems: [...REAUTHENTICATION_PROBLEMS, "email_unchanged", "too_many_requests"],
-  responses: {
-    202: json(Accepted, "Accepted; the new address gets a code (or, if it has an account, a notice)."),
-  },
+  responses: () => ({
+    202: json(Accepted(), "Accepted; the new address gets a code (or, if it has an account, a notice)."),
+  }),
 });
 
 const confirmEmailRoute = apiRoute({
@@ -99,24 +99,28 @@ const confirmEmailRoute = apiRoute({
   summary: "Finish changing the email address with the code sent to it",
   request: { body: jsonBody(EmailChangeConfirmation) },
   problems: ["invalid_code", "code_expired", "email_taken", "too_many_attempts"],
-  responses: {
-    200: json(UserOut, "The user with the new address."),
-  },
+  responses: () => ({
+    200: json(UserOut(), "The user with the new address."),
+  }),
 });
 
 const TotpCode = z.string().regex(/^\d{6}$/, "Must be the 6 digits the authenticator app shows.").openapi({ example: "287082" });
 const TotpConfirmation = z.strictObject({ code: TotpCode }).openapi("TotpConfirmation");
-const TotpEnrolment = z
-  .object({
-    secret: z.string().openapi({ description: "The new secret, 160 bits in base32 (for typing into an app by hand)." }),
-    otpauth_uri: z.string().openapi({ description: "otpauth://totp/… for a QR code: issuer, account (the email), SHA1, 6 digits, 30 s." }),
-  })
-  .openapi("TotpEnrolment");
-const RecoveryCodes = z
-  .object({
-    recovery_codes: z.array(z.string()).openapi({ description: "10 single-use codes (`xxxxx-xxxxx`), shown this once; only hashes are kept." }),
-  })
-  .openapi("RecoveryCodes");
+const TotpEnrolment = documented(() =>
+  z
+    .object({
+      secret: z.string().openapi({ description: "The new secret, 160 bits in base32 (for typing into an app by hand)." }),
+      otpauth_uri: z.string().openapi({ description: "otpauth://totp/… for a QR code: issuer, account (the email), SHA1, 6 digits, 30 s." }),
+    })
+    .openapi("TotpEnrolment"),
+);
+const RecoveryCodes = documented(() =>
+  z
+    .object({
+      recovery_codes: z.array(z.string()).openapi({ description: "10 single-use codes (`xxxxx-xxxxx`), shown this once; only hashes are kept." }),
+    })
+    .openapi("RecoveryCodes"),
+);
 
 const startTotpRoute = apiRoute({
   method: "post",
@@ -129,7 +133,7 @@ const startTotpRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(PasswordConfirmation) },
   problems: [...REAUTHENTICATION_PROBLEMS, "totp_already_enabled"],
-  responses: { 200: json(TotpEnrolment, "The pending secret and its otpauth URI.") },
+  responses: () => ({ 200: json(TotpEnrolment(), "The pending secret and its otpauth URI.") }),
 });
 
 const confirmTotpRoute = apiRoute({
@@ -141,7 +145,7 @@ const confirmTotpRoute = apiRoute({
   summary: "Turn on two-factor authentication with a first code from the app; answers the recovery codes, once",
   request: { body: jsonBody(TotpConfirmation) },
   problems: ["invalid_code", "totp_already_enabled", "totp_enrolment_expired"],
-  responses: { 200: json(RecoveryCodes, "TOTP is on; every later sign-in asks for a code.") },
+  responses: () => ({ 200: json(RecoveryCodes(), "TOTP is on; every later sign-in asks for a code.") }),
 });
 
 const BothFactors = z
@@ -163,7 +167,7 @@ const disableTotpRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(BothFactors) },
   problems: BOTH_FACTOR_PROBLEMS,
-  responses: { 204: { description: "TOTP is off; the recovery codes are gone." } },
+  responses: () => ({ 204: { description: "TOTP is off; the recovery codes are gone." } }),
 });
 
 const regenerateRecoveryCodesRoute = apiRoute({
@@ -176,7 +180,7 @@ const regenerateRecoveryCodesRoute = apiRoute({
   rateLimit: "password",
   request: { body: jsonBody(BothFactors) },
   problems: BOTH_FACTOR_PROBLEMS,
-  responses: { 200: json(RecoveryCodes, "10 new codes, shown this once.") },
+  responses: () => ({ 200: json(RecoveryCodes(), "10 new codes, shown this once.") }),
 });
 
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
