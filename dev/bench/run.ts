@@ -33,7 +33,8 @@ const PASSWORD = "correct horse battery staple";
 // The issue's target for GET /users/me against the FastAPI services' stack, measured alongside (fastapi-peer.ts).
 const ME_VS_FASTAPI_TARGET = 2;
 // 150 KiB, the scale issue's target: 140.3 KiB before two-factor sign-in, 148.0 with it (its statements,
-// routes and SHA-1), 163.7 with passkeys, 173.1 with bcryptjs (misses, reported; README, Performance). zod's namespace used as a value anywhere would put ~65 KiB of zod back
+// routes and SHA-1), 173.1 with passkeys and bcryptjs, 148.9 since (README, Performance). zod's namespace
+// used as a value anywhere would put ~65 KiB of zod back
 // (src/schemas/zod-root.ts), drizzle's neon-http database ~13 KiB (src/db/client.ts), a table of
 // db/schema.ts imported as a value ~5 KiB (src/db/columns.ts). The Neon driver alone is 47 KiB of what is
 // left, loaded on the first query (README, Performance).
